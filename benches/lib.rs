@@ -1,0 +1,1 @@
+//! Criterion benchmarks of the lessons live in `benches/`; this library is empty.
