@@ -1,0 +1,73 @@
+//! Test support shared by every lesson's tests and graded tests.
+//!
+//! Concurrency tests can hang: a deadlock, a lost wake-up, a worker that never stops. A test that
+//! hangs tells nobody anything, so every test that could block runs its body under [`deadline`],
+//! which turns "never finishes" into a failure with a clear message.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+/// Runs `body` on a thread of its own and returns its result, or panics if it takes longer than
+/// `limit`.
+///
+/// A panic inside `body` is re-raised on the caller's thread with its original payload, so test
+/// assertions inside `body` behave as usual. On timeout the body's thread is left behind (Rust
+/// cannot kill a thread); the test process ends soon after, which ends it too.
+///
+/// ```
+/// use std::time::Duration;
+/// let answer = testkit::deadline(Duration::from_secs(5), || 6 * 7);
+/// assert_eq!(answer, 42);
+/// ```
+pub fn deadline<T, F>(limit: Duration, body: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel();
+    let handle = thread::Builder::new()
+        .name("under-deadline".into())
+        .spawn(move || {
+            // The receiver may be gone after a timeout; nothing is left to tell then.
+            let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)));
+        })
+        .expect("spawning the test thread");
+    match rx.recv_timeout(limit) {
+        Ok(Ok(value)) => {
+            let _ = handle.join();
+            value
+        }
+        Ok(Err(payload)) => std::panic::resume_unwind(payload),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!(
+                "deadline exceeded: the code under test did not finish within {limit:?} (a deadlock or a lost wake-up?)"
+            )
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => unreachable!("the test thread always sends"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn returns_the_value() {
+        assert_eq!(deadline(Duration::from_secs(5), || 1 + 1), 2);
+    }
+
+    #[test]
+    #[should_panic(expected = "deadline exceeded")]
+    fn times_out() {
+        deadline(Duration::from_millis(50), || {
+            thread::sleep(Duration::from_secs(5));
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "inner failure")]
+    fn passes_panics_through() {
+        deadline(Duration::from_secs(5), || panic!("inner failure"));
+    }
+}
