@@ -1,0 +1,135 @@
+//! `cargo xtask check`: every check CI runs, in order, stopping at the first failure.
+
+use crate::workspace::{self, LESSONS};
+use anyhow::{Context, bail};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// Options of `cargo xtask check`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Skip a step by name (repeatable): fmt, clippy, test, doc, loom, grader.
+    #[arg(long, value_name = "STEP")]
+    skip: Vec<String>,
+}
+
+/// The steps, in the order they run.
+const STEPS: [&str; 6] = ["fmt", "clippy", "test", "doc", "loom", "grader"];
+
+/// Runs every step not skipped; the first failing step stops the check.
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    for name in &args.skip {
+        if !STEPS.contains(&name.as_str()) {
+            bail!("unknown step `{name}`; the steps are: {}", STEPS.join(", "));
+        }
+    }
+    let start = Instant::now();
+    for step in STEPS
+        .into_iter()
+        .filter(|s| !args.skip.iter().any(|k| k == s))
+    {
+        let result = match step {
+            "fmt" => cargo_step(&["fmt", "--all", "--check"]),
+            "clippy" => clippy(),
+            "test" => cargo_step(&["test", "--workspace"]),
+            "doc" => doc(),
+            "loom" => loom(),
+            _ => grader(),
+        };
+        if let Err(err) = result {
+            eprintln!("\nxtask check: step `{step}` failed: {err:#}");
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    println!("\nxtask check: all steps passed in {:.0?}", start.elapsed());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a step's header and the command, runs it, and fails if it fails.
+pub fn announce_and_run(title: &str, cmd: &mut Command) -> anyhow::Result<()> {
+    println!("\n==> {title}");
+    println!("    $ {}", describe(cmd));
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start `{}`", describe(cmd)))?;
+    if !status.success() {
+        bail!("`{}` exited with {status}", describe(cmd));
+    }
+    Ok(())
+}
+
+fn describe(cmd: &Command) -> String {
+    let envs: Vec<String> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| Some(format!("{}={}", k.to_string_lossy(), v?.to_string_lossy())))
+        .collect();
+    let args: Vec<String> = cmd
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let program = if cmd.get_program() == std::env::var_os("CARGO").unwrap_or_default() {
+        "cargo".to_string()
+    } else {
+        cmd.get_program().to_string_lossy().into_owned()
+    };
+    [envs, vec![program], args].concat().join(" ")
+}
+
+fn cargo_step(args: &[&str]) -> anyhow::Result<()> {
+    announce_and_run(&format!("cargo {}", args[0]), workspace::cargo().args(args))
+}
+
+/// Lints twice: the students' stubs (default features) and the reference solutions with the
+/// graded tests (all features).
+fn clippy() -> anyhow::Result<()> {
+    let lints = ["--", "-D", "warnings"];
+    announce_and_run(
+        "clippy (stubs)",
+        workspace::cargo()
+            .args(["clippy", "--workspace", "--all-targets"])
+            .args(lints),
+    )?;
+    announce_and_run(
+        "clippy (solutions and graded tests)",
+        workspace::cargo()
+            .args(["clippy", "--workspace", "--all-targets", "--all-features"])
+            .args(lints),
+    )
+}
+
+fn doc() -> anyhow::Result<()> {
+    announce_and_run(
+        "cargo doc",
+        workspace::cargo()
+            .args(["doc", "--workspace", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )
+}
+
+/// Model-checks the hand-made primitives with loom, in a target directory of its own so the
+/// `--cfg loom` build does not invalidate the main one.
+fn loom() -> anyhow::Result<()> {
+    let root = workspace::root();
+    let lessons: Vec<&str> = LESSONS
+        .into_iter()
+        .filter(|l| root.join("crates").join(l).join("tests/loom.rs").exists())
+        .collect();
+    if lessons.is_empty() {
+        println!("\n==> loom: no lesson has tests/loom.rs");
+        return Ok(());
+    }
+    let mut cmd = workspace::cargo();
+    cmd.args(["test", "--release"]);
+    for lesson in &lessons {
+        cmd.args(["-p", lesson]);
+    }
+    cmd.args(["--test", "loom", "--target-dir"])
+        .arg(root.join("target/loom"))
+        .env("RUSTFLAGS", "--cfg loom");
+    announce_and_run("loom models", &mut cmd)
+}
+
+fn grader() -> anyhow::Result<()> {
+    println!("\n==> grader self-test");
+    crate::grade::self_test()
+}

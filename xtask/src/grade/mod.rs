@@ -1,0 +1,368 @@
+//! `cargo xtask grade`: scores the exercises, and the grader's self-test run by `cargo xtask check`.
+//!
+//! Each graded test runs alone in a process of its own (`--exact`), in a new process group that is
+//! killed at its time limit, so a student's deadlock, endless loop, panic, abort or stack overflow
+//! only costs that test. See `report` for the JSON schema.
+
+mod manifest;
+mod report;
+mod runner;
+mod sources;
+
+use crate::workspace;
+use anyhow::{Context, bail};
+use manifest::{Manifest, TestSpec};
+use report::{LessonReport, Report};
+use runner::{Status, Variant};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Options of `cargo xtask grade`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Lessons to grade (default: every lesson with graded tests).
+    lessons: Vec<String>,
+    /// Grade the reference solutions instead of src/exercises.rs.
+    #[arg(long, conflicts_with = "fork")]
+    solutions: bool,
+    /// Exit with a non-zero code if the total is below this many points.
+    #[arg(long, value_name = "POINTS")]
+    min_score: Option<u32>,
+    /// First restore the grading files (manifest, tests/grade.rs, build files) from this git ref.
+    #[arg(long, value_name = "REF")]
+    tests_from: Option<String>,
+    /// Teacher's mode: grade a scratch copy of this checkout with only the students'
+    /// src/exercises.rs files taken from this fork (a path or a git URL).
+    #[arg(long, value_name = "PATH_OR_GIT_URL")]
+    fork: Option<String>,
+    /// Folder for report.json and report.md.
+    #[arg(long, default_value = "target/grade")]
+    out: PathBuf,
+    /// Tests run at once (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+}
+
+/// Grades and reports.
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let root = workspace::root();
+    if let Some(reference) = &args.tests_from {
+        let changed = sources::restore_grading_files(&root, reference)?;
+        if changed.is_empty() {
+            println!("Grading files match {reference}.");
+        } else {
+            println!("Grading files restored from {reference} (this checkout had changed them):");
+            changed.iter().for_each(|f| println!("  {f}"));
+        }
+    }
+    let (grade_root, mode, source) = match &args.fork {
+        Some(location) => {
+            let (scratch, taken) = sources::fork_workspace(&root, location)?;
+            println!(
+                "Grading {location}: took {} exercise file(s) into {}",
+                taken.len(),
+                scratch.display()
+            );
+            (scratch, "fork", location.clone())
+        }
+        None if args.solutions => (root.clone(), "solutions", root.display().to_string()),
+        None => (root.clone(), "student", root.display().to_string()),
+    };
+    let variant = if args.solutions {
+        Variant::Solutions
+    } else {
+        Variant::Student
+    };
+    let manifest = Manifest::load(&grade_root.join("grading.toml"))?;
+    let lessons = graded_lessons(&manifest, &args.lessons)?;
+    let jobs = args.jobs.unwrap_or_else(cores);
+
+    let mut reports = Vec::new();
+    for lesson in &lessons {
+        println!("Grading {lesson} ...");
+        let tests: Vec<&TestSpec> = manifest.tests_of(lesson).collect();
+        let results = match runner::build(&grade_root, &root.join("target"), lesson, variant)? {
+            Ok(exe) => runner::run_all(
+                &exe,
+                &grade_root.join("crates").join(lesson),
+                &manifest,
+                &tests,
+                jobs,
+            ),
+            Err(message) => runner::compile_failed(&tests, &message),
+        };
+        reports.push(LessonReport::new(lesson, results));
+    }
+    let report = Report::new(mode, source, reports);
+    print!("{}", report.to_text());
+    write_reports(&report, &root.join(&args.out))?;
+
+    match args.min_score {
+        Some(min) if report.points < min => {
+            println!("Score {} is below the minimum of {min}.", report.points);
+            Ok(ExitCode::FAILURE)
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The lessons to grade: those named (each must have graded tests), else all that have some.
+fn graded_lessons(manifest: &Manifest, names: &[String]) -> anyhow::Result<Vec<String>> {
+    let lessons = workspace::select_lessons(names)?;
+    let with_tests: Vec<String> = lessons
+        .into_iter()
+        .filter(|l| manifest.tests_of(l).next().is_some())
+        .collect();
+    if let Some(missing) = names.iter().find(|n| !with_tests.contains(n)) {
+        bail!("lesson `{missing}` has no graded tests in grading.toml");
+    }
+    Ok(with_tests)
+}
+
+fn write_reports(report: &Report, out: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let json = serde_json::to_string_pretty(report)?;
+    write_atomically(&out.join("report.json"), json.as_bytes())?;
+    let markdown = report.to_markdown();
+    write_atomically(&out.join("report.md"), markdown.as_bytes())?;
+    println!(
+        "Reports: {} and report.md",
+        out.join("report.json").display()
+    );
+    // GitHub Actions shows this file as the job's summary.
+    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(summary)?;
+        file.write_all(markdown.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// The grader's self-test: every graded test passes on the solutions and fails on the stubs, and
+/// the manifest and the test files agree. In a student's fork, exercises already answered in
+/// src/exercises.rs have no stub left to test; they are skipped, and said so.
+pub fn self_test() -> anyhow::Result<()> {
+    let root = workspace::root();
+    let manifest = Manifest::load(&root.join("grading.toml"))?;
+    let mut problems = Vec::new();
+    for lesson in graded_lessons(&manifest, &[])? {
+        let tests: Vec<&TestSpec> = manifest.tests_of(&lesson).collect();
+        problems.extend(self_test_lesson(&root, &manifest, &lesson, &tests)?);
+    }
+    for lesson in workspace::LESSONS {
+        if manifest.tests_of(lesson).next().is_none() {
+            println!("  {lesson}: no graded tests yet");
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        bail!(
+            "the grader's self-test found {} problem(s):\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        )
+    }
+}
+
+fn self_test_lesson(
+    root: &Path,
+    manifest: &Manifest,
+    lesson: &str,
+    tests: &[&TestSpec],
+) -> anyhow::Result<Vec<String>> {
+    let crate_dir = root.join("crates").join(lesson);
+    let read = |rel: &str| {
+        std::fs::read_to_string(crate_dir.join(rel))
+            .with_context(|| format!("reading {lesson}/{rel}"))
+    };
+    let (stubs, solutions) = (read("src/exercises.rs")?, read("solutions/exercises.rs")?);
+    let target = root.join("target");
+    let mut problems = Vec::new();
+
+    // The solutions: every graded test exists, is in the manifest, and passes.
+    let exe = match runner::build(root, &target, lesson, Variant::Solutions)? {
+        Ok(exe) => exe,
+        Err(message) => {
+            return Ok(vec![format!(
+                "{lesson}: the solutions do not compile:\n{message}"
+            )]);
+        }
+    };
+    let listed = runner::list_tests(&exe)?;
+    for name in listed
+        .iter()
+        .filter(|n| !tests.iter().any(|t| &t.name == *n))
+    {
+        problems.push(format!(
+            "{lesson}: tests/grade.rs has `{name}`, which grading.toml does not list"
+        ));
+    }
+    for t in tests {
+        if !listed.contains(&t.name) {
+            problems.push(format!(
+                "{lesson}: grading.toml lists `{}`, which tests/grade.rs lacks",
+                t.name
+            ));
+        }
+        if manifest::is_stub(&solutions, &t.exercise).is_none() {
+            problems.push(format!(
+                "{lesson}: exercise `{}` is not in solutions/exercises.rs",
+                t.exercise
+            ));
+        }
+    }
+    for r in runner::run_all(&exe, &crate_dir, manifest, tests, cores()) {
+        if r.status != Status::Passed {
+            problems.push(format!(
+                "{lesson}: `{}` fails on the solution: {} {}",
+                r.name,
+                r.status.label(),
+                r.detail
+            ));
+        }
+    }
+
+    // The stubs: every graded test of an untouched exercise fails.
+    let (stubbed, answered): (Vec<&TestSpec>, Vec<&TestSpec>) = tests
+        .iter()
+        .partition(|t| manifest::is_stub(&stubs, &t.exercise) == Some(true));
+    let exe = match runner::build(root, &target, lesson, Variant::Student)? {
+        Ok(exe) => exe,
+        Err(message) => {
+            return Ok([
+                problems,
+                vec![format!(
+                    "{lesson}: src/exercises.rs does not compile:\n{message}"
+                )],
+            ]
+            .concat());
+        }
+    };
+    for r in runner::run_all(&exe, &crate_dir, manifest, &stubbed, cores()) {
+        if r.status == Status::Passed {
+            problems.push(format!(
+                "{lesson}: `{}` passes on the stub: it cannot fail",
+                r.name
+            ));
+        }
+    }
+    print!(
+        "  {lesson}: {} graded test(s) pass on the solutions; {} fail on the stubs",
+        tests.len(),
+        stubbed.len()
+    );
+    if answered.is_empty() {
+        println!();
+    } else {
+        let names: Vec<&str> = answered.iter().map(|t| t.exercise.as_str()).collect();
+        println!(
+            "\n    ({} skipped on the stub side: src/exercises.rs answers {} — a student's fork; upstream checks them)",
+            answered.len(),
+            names.join(", ")
+        );
+    }
+    Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::manifest::TestSpec;
+    use super::runner::{self, Status, Variant};
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn spec(name: &str, timeout: u64) -> TestSpec {
+        TestSpec {
+            lesson: "fixture".into(),
+            name: name.into(),
+            exercise: "answer".into(),
+            points: 1,
+            timeout: Some(timeout),
+            hint: "a hint".into(),
+        }
+    }
+
+    /// Every way a graded test can misbehave gets its own status, and the grader finishes.
+    #[test]
+    fn misbehaving_tests_get_the_right_status() {
+        let root = workspace::root();
+        let fixture = root.join("xtask/fixtures/grader");
+        let target = root.join("target/grader-fixture");
+        let exe = runner::build(&fixture, &target, "fixture", Variant::Student)
+            .unwrap()
+            .expect("the fixture's stub side compiles");
+        let expected = [
+            ("passes", Status::Passed),
+            ("fails", Status::Failed),
+            ("not_attempted", Status::NotAttempted),
+            ("deadlocks", Status::TimedOut),
+            ("loops_forever", Status::TimedOut),
+            ("aborts", Status::Crashed),
+            ("overflows_the_stack", Status::Crashed),
+            ("leaves_a_child_running", Status::Failed),
+            ("prints_megabytes", Status::Passed),
+            ("exits_early", Status::Failed),
+            ("no_such_test", Status::Failed),
+        ];
+        let specs: Vec<TestSpec> = expected.iter().map(|(name, _)| spec(name, 2)).collect();
+        let refs: Vec<&TestSpec> = specs.iter().collect();
+        let manifest = Manifest {
+            default_timeout: 2,
+            tests: Vec::new(),
+        };
+        let start = Instant::now();
+        let results = runner::run_all(&exe, &fixture, &manifest, &refs, 4);
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the grader must finish promptly"
+        );
+        for ((name, status), result) in expected.iter().zip(&results) {
+            assert_eq!(&result.name, name);
+            assert_eq!(result.status, *status, "{name}: {}", result.detail);
+            assert_eq!(
+                result.points,
+                u32::from(*status == Status::Passed),
+                "{name}"
+            );
+        }
+        assert!(
+            results[1].detail.contains("off by one"),
+            "{}",
+            results[1].detail
+        );
+        assert!(
+            results[6].detail.contains("stack overflow"),
+            "{}",
+            results[6].detail
+        );
+    }
+
+    #[test]
+    fn a_compile_error_is_reported_with_the_compiler_message() {
+        let root = workspace::root();
+        let fixture = root.join("xtask/fixtures/grader");
+        let target = root.join("target/grader-fixture");
+        let message = runner::build(&fixture, &target, "fixture", Variant::Solutions)
+            .unwrap()
+            .expect_err("the fixture's solutions do not compile");
+        assert!(message.contains("mismatched types"), "{message}");
+        let specs = [spec("passes", 2)];
+        let results = runner::compile_failed(&specs.iter().collect::<Vec<_>>(), &message);
+        assert_eq!(results[0].status, Status::CompileError);
+    }
+}

@@ -1,0 +1,150 @@
+//! Where the graded code and the grading files come from: `--tests-from REF` restores the grading
+//! files from git; `--fork` grades a scratch copy of this checkout with only the students'
+//! `src/exercises.rs` files taken from the fork.
+
+use crate::workspace::LESSONS;
+use anyhow::{Context, bail};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Files that decide a grade, other than the students' exercises: the manifest, the graded tests,
+/// what they link against and how everything is built. Students never need to change these.
+const GRADING_FILES: [&str; 10] = [
+    "grading.toml",
+    "Cargo.toml",
+    ".cargo",
+    "testkit",
+    "xtask",
+    "crates/*/Cargo.toml",
+    "crates/*/build.rs",
+    "crates/*/src/lib.rs",
+    "crates/*/tests/grade.rs",
+    "build.rs",
+];
+
+/// Restores every grading file from git ref `reference` in the checkout at `root`, and returns the
+/// files the checkout had changed (added files are removed).
+pub fn restore_grading_files(root: &Path, reference: &str) -> anyhow::Result<Vec<String>> {
+    let verify = git(root)
+        .args(["rev-parse", "--verify", "--quiet"])
+        .arg(format!("{reference}^{{commit}}"))
+        .output()?;
+    if !verify.status.success() {
+        bail!("--tests-from: `{reference}` is not a commit in this repository (fetch it first)");
+    }
+    let diff = git(root)
+        .args(["diff", "--no-renames", "--name-status", reference, "--"])
+        .args(GRADING_FILES)
+        .output()
+        .context("running git diff")?;
+    if !diff.status.success() {
+        bail!("git diff failed: {}", String::from_utf8_lossy(&diff.stderr));
+    }
+    let mut changed = Vec::new();
+    for line in String::from_utf8_lossy(&diff.stdout).lines() {
+        let Some((status, path)) = line.split_once('\t') else {
+            continue;
+        };
+        if status == "A" {
+            std::fs::remove_file(root.join(path)).with_context(|| format!("removing {path}"))?;
+        } else {
+            let ok = git(root)
+                .args(["checkout", reference, "--", path])
+                .status()?
+                .success();
+            if !ok {
+                bail!("could not restore {path} from {reference}");
+            }
+        }
+        changed.push(format!(
+            "{path} ({})",
+            if status == "A" {
+                "added by the fork: removed"
+            } else {
+                "restored"
+            }
+        ));
+    }
+    Ok(changed)
+}
+
+/// Builds a scratch copy of the committed upstream checkout at `root`, with each lesson's
+/// `src/exercises.rs` taken from the fork at `location` (a path or a git URL). Returns the scratch
+/// workspace and the exercise files taken.
+pub fn fork_workspace(root: &Path, location: &str) -> anyhow::Result<(PathBuf, Vec<String>)> {
+    let base = root.join("target/grade/fork");
+    let scratch = base.join("workspace");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch).context("clearing the scratch workspace")?;
+    }
+    std::fs::create_dir_all(&scratch)?;
+    export_head(root, &scratch)?;
+
+    let fork = if is_url(location) {
+        let clone = base.join("source");
+        if clone.exists() {
+            std::fs::remove_dir_all(&clone)?;
+        }
+        let ok = Command::new("git")
+            .args(["clone", "--quiet", "--depth", "1", location])
+            .arg(&clone)
+            .status()
+            .context("running git clone")?
+            .success();
+        if !ok {
+            bail!("--fork: could not clone {location}");
+        }
+        clone
+    } else {
+        let path = PathBuf::from(location);
+        if !path.join("crates").is_dir() {
+            bail!("--fork: {location} is not a checkout of this course (no crates/ folder)");
+        }
+        path
+    };
+
+    let mut taken = Vec::new();
+    for lesson in LESSONS {
+        let rel = format!("crates/{lesson}/src/exercises.rs");
+        let from = fork.join(&rel);
+        if from.is_file() {
+            std::fs::copy(&from, scratch.join(&rel)).with_context(|| format!("copying {rel}"))?;
+            taken.push(rel);
+        }
+    }
+    Ok((scratch, taken))
+}
+
+/// Writes the files of `HEAD` (committed work only) into `dest`.
+fn export_head(root: &Path, dest: &Path) -> anyhow::Result<()> {
+    let mut archive = git(root)
+        .args(["archive", "--format=tar", "HEAD"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("running git archive")?;
+    let tar_ok = Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(dest)
+        .stdin(archive.stdout.take().context("git archive's output")?)
+        .status()
+        .context("running tar")?
+        .success();
+    if !archive.wait()?.success() || !tar_ok {
+        bail!(
+            "could not export HEAD of {} into a scratch workspace",
+            root.display()
+        );
+    }
+    Ok(())
+}
+
+fn is_url(location: &str) -> bool {
+    location.contains("://") || location.starts_with("git@")
+}
+
+fn git(root: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(root);
+    cmd
+}

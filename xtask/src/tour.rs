@@ -1,0 +1,100 @@
+//! `cargo xtask tour`: every lesson's demo, briefly, offline; the files they write kept in one
+//! folder.
+
+use crate::process::{self, Ending};
+use crate::workspace;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Duration;
+
+/// Options of `cargo xtask tour`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Lessons to run (default: all, in teaching order).
+    lessons: Vec<String>,
+    /// Folder for the files the demos write (one subfolder per lesson).
+    #[arg(long, default_value = "target/tour")]
+    out: PathBuf,
+    /// Seconds a lesson may run before it is stopped and reported as failed.
+    #[arg(long, default_value_t = 180)]
+    timeout: u64,
+}
+
+/// Builds the lessons in release mode and runs each one's demo with no arguments.
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let lessons = workspace::select_lessons(&args.lessons)?;
+    let root = workspace::root();
+    let out = if args.out.is_absolute() {
+        args.out.clone()
+    } else {
+        root.join(&args.out)
+    };
+
+    let mut build = workspace::cargo();
+    build.args(["build", "--release"]);
+    for lesson in &lessons {
+        build.args(["-p", lesson]);
+    }
+    crate::check::announce_and_run("building the lessons (release)", &mut build)?;
+
+    let mut failed = Vec::new();
+    for lesson in &lessons {
+        println!(
+            "\n{0}\n  Lesson: {lesson}   (cargo run --release -p {lesson})\n{0}",
+            "=".repeat(72)
+        );
+        let dir = out.join(lesson);
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let exe = root.join("target/release").join(lesson);
+        let outcome = process::run(
+            Command::new(&exe).current_dir(&dir),
+            Duration::from_secs(args.timeout),
+        )
+        .with_context(|| format!("starting {}", exe.display()))?;
+        print!("{}", outcome.output);
+        let verdict = match outcome.ending {
+            Ending::Exited(0) => None,
+            Ending::Exited(code) => Some(format!("exited with code {code}")),
+            Ending::Signaled(sig) => Some(format!("was killed by signal {sig}")),
+            Ending::TimedOut => Some(format!("did not finish within {} s", args.timeout)),
+        };
+        match verdict {
+            None => println!("--> {lesson}: ok in {:.1?}", outcome.elapsed),
+            Some(why) => {
+                println!("--> {lesson}: FAILED: it {why}");
+                failed.push(lesson.clone());
+            }
+        }
+    }
+
+    println!("\nFiles written by the demos, in {}:", out.display());
+    for file in list_files(&out) {
+        println!("  {}", file.strip_prefix(&out).unwrap_or(&file).display());
+    }
+    if failed.is_empty() {
+        println!("\nTour complete: {} lesson(s) ran.", lessons.len());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("\nTour finished with failures: {}", failed.join(", "));
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// Every file under `dir`, sorted.
+fn list_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path)
+            } else {
+                files.push(path)
+            }
+        }
+    }
+    files.sort();
+    files
+}
