@@ -77,12 +77,28 @@ impl Capture {
     }
 }
 
+/// Where a supervised process's output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Captured, bounded, returned in [`Outcome::output`].
+    Capture,
+    /// Shown as it comes, on our own stdout and stderr.
+    Show,
+}
+
 /// Runs `cmd` with stdin closed, killing its whole process group if it is still running after
-/// `timeout`, and returns how it ended with its bounded output.
-pub fn run(cmd: &mut Command, timeout: Duration) -> std::io::Result<Outcome> {
+/// `timeout`, and returns how it ended (with its bounded output if captured).
+pub fn run(cmd: &mut Command, timeout: Duration, output: Output) -> std::io::Result<Outcome> {
+    let pipe = || {
+        if output == Output::Capture {
+            Stdio::piped()
+        } else {
+            Stdio::inherit()
+        }
+    };
     cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(pipe())
+        .stderr(pipe())
         .process_group(0);
     let start = Instant::now();
     let mut child = cmd.spawn()?;
@@ -195,7 +211,12 @@ mod tests {
     use super::*;
 
     fn sh(script: &str, timeout: Duration) -> Outcome {
-        run(Command::new("sh").arg("-c").arg(script), timeout).expect("sh runs")
+        run(
+            Command::new("sh").arg("-c").arg(script),
+            timeout,
+            Output::Capture,
+        )
+        .expect("sh runs")
     }
 
     #[test]

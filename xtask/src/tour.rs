@@ -1,7 +1,7 @@
 //! `cargo xtask tour`: every lesson's demo, briefly, offline; the files they write kept in one
 //! folder.
 
-use crate::process::{self, Ending};
+use crate::process::{self, Ending, Output};
 use crate::workspace;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -50,9 +50,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let outcome = process::run(
             Command::new(&exe).current_dir(&dir),
             Duration::from_secs(args.timeout),
+            Output::Show,
         )
         .with_context(|| format!("starting {}", exe.display()))?;
-        print!("{}", outcome.output);
         let verdict = match outcome.ending {
             Ending::Exited(0) => None,
             Ending::Exited(code) => Some(format!("exited with code {code}")),

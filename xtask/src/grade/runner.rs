@@ -1,7 +1,7 @@
 //! Building a lesson's graded tests and running each one alone, under its time limit.
 
 use super::manifest::{Manifest, TestSpec};
-use crate::process::{self, Ending};
+use crate::process::{self, Ending, Output};
 use anyhow::Context;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -199,7 +199,7 @@ fn run_one(exe: &Path, crate_dir: &Path, spec: &TestSpec, timeout: Duration) -> 
         .current_dir(crate_dir)
         .env("CARGO_MANIFEST_DIR", crate_dir)
         .env("RUST_BACKTRACE", "0");
-    match process::run(&mut cmd, timeout) {
+    match process::run(&mut cmd, timeout, Output::Capture) {
         Ok(outcome) => {
             let (status, detail) = classify(
                 &spec.name,
