@@ -148,3 +148,82 @@ fn git(root: &Path) -> Command {
     cmd.arg("-C").arg(root);
     cmd
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(dir: &Path, script: &str) {
+        let ok = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .current_dir(dir)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "{script}");
+    }
+
+    /// An upstream with one lesson, committed.
+    fn upstream() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        sh(
+            dir.path(),
+            "git init -q -b main . && git config user.email t@t && git config user.name t && \
+             mkdir -p crates/sync/src crates/sync/tests && \
+             echo 'default_timeout = 10' > grading.toml && \
+             echo 'fn real_test() {}' > crates/sync/tests/grade.rs && \
+             echo 'pub fn stub() { todo!() }' > crates/sync/src/exercises.rs && \
+             git add -A && git commit -q -m upstream",
+        );
+        dir
+    }
+
+    #[test]
+    fn tests_from_restores_what_a_fork_changed() {
+        let repo = upstream();
+        let root = repo.path();
+        sh(
+            root,
+            "git tag upstream && \
+             echo 'fn always_passes() {}' > crates/sync/tests/grade.rs && \
+             echo 'fn main() {}' > crates/sync/build.rs && \
+             echo 'pub fn stub() {}' > crates/sync/src/exercises.rs && \
+             git add -A && git commit -q -m fork",
+        );
+        let changed = restore_grading_files(root, "upstream").unwrap();
+        assert_eq!(changed.len(), 2, "{changed:?}");
+        let grade = std::fs::read_to_string(root.join("crates/sync/tests/grade.rs")).unwrap();
+        assert!(grade.contains("real_test"));
+        assert!(!root.join("crates/sync/build.rs").exists());
+        let answer = std::fs::read_to_string(root.join("crates/sync/src/exercises.rs")).unwrap();
+        assert_eq!(
+            answer.trim(),
+            "pub fn stub() {}",
+            "the student's answer is kept"
+        );
+        assert!(restore_grading_files(root, "no-such-ref").is_err());
+    }
+
+    #[test]
+    fn fork_mode_takes_only_the_exercises() {
+        let repo = upstream();
+        let fork = tempfile::tempdir().unwrap();
+        sh(
+            fork.path(),
+            "mkdir -p crates/sync/src crates/sync/tests && \
+             echo 'fn always_passes() {}' > crates/sync/tests/grade.rs && \
+             echo 'pub fn stub() {}' > crates/sync/src/exercises.rs",
+        );
+        let (scratch, taken) = fork_workspace(repo.path(), fork.path().to_str().unwrap()).unwrap();
+        assert_eq!(taken, ["crates/sync/src/exercises.rs"]);
+        let read = |rel: &str| std::fs::read_to_string(scratch.join(rel)).unwrap();
+        assert_eq!(
+            read("crates/sync/src/exercises.rs").trim(),
+            "pub fn stub() {}"
+        );
+        assert!(read("crates/sync/tests/grade.rs").contains("real_test"));
+        assert!(read("grading.toml").contains("default_timeout"));
+        assert!(fork_workspace(repo.path(), "/no/such/fork").is_err());
+    }
+}
