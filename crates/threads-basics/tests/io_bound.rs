@@ -1,0 +1,46 @@
+//! Sequential vs thread-per-task waiting work.
+
+use std::time::Duration;
+
+use testkit::deadline;
+use threads_basics::Log;
+use threads_basics::io_bound::{self, speedup, timed};
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+#[test]
+fn sequential_runs_every_request_in_order_on_the_calling_thread() {
+    deadline(LIMIT, || {
+        let log = Log::quiet();
+        let results = io_bound::sequential(&[Duration::from_millis(5); 4], &log);
+        assert_eq!(results, [200; 4]);
+        let lines = log.lines();
+        for (i, line) in lines.iter().enumerate() {
+            assert!(line.starts_with(&format!("Request {i} done")), "{line}");
+            assert!(line.ends_with("on thread under-deadline"), "{line}");
+        }
+    });
+}
+
+#[test]
+fn thread_per_task_runs_each_request_on_its_own_thread() {
+    deadline(LIMIT, || {
+        let log = Log::quiet();
+        let results = io_bound::thread_per_task(&[Duration::from_millis(5); 6], &log).unwrap();
+        assert_eq!(results, [200; 6]);
+        let mut lines = log.lines();
+        lines.sort();
+        assert_eq!(lines.len(), 6);
+        for (i, line) in lines.iter().enumerate() {
+            assert!(line.ends_with(&format!("on thread request-{i}")), "{line}");
+        }
+    });
+}
+
+#[test]
+fn timed_measures_and_speedup_divides() {
+    let run = timed(|| 5);
+    assert_eq!(run.value, 5);
+    let s = speedup(Duration::from_secs(4), Duration::from_secs(1));
+    assert!((s - 4.0).abs() < 1e-12);
+}
