@@ -69,7 +69,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
 
     println!("\nFiles written by the demos, in {}:", out.display());
-    for file in list_files(&out) {
+    let files: Vec<PathBuf> = lessons.iter().flat_map(|l| list_files(&out.join(l))).collect();
+    if files.is_empty() {
+        println!("  (none)");
+    }
+    for file in files {
         println!("  {}", file.strip_prefix(&out).unwrap_or(&file).display());
     }
     if failed.is_empty() {
