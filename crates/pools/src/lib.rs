@@ -1,5 +1,37 @@
-//! This lesson is being written.
+//! # Pools: a thread pool from scratch, the pool API, rayon, and the race of strategies
+//!
+//! Spawning a thread per task is simple but pays the thread's start-up every time and lets the
+//! number of threads grow without bound. A **pool** starts N workers once and feeds them jobs
+//! through a queue. This lesson builds one by hand ([`ThreadPool`], on the hand-made [`queue`]),
+//! puts Python's `multiprocessing.Pool` / `concurrent.futures` API on it ([`handle`], [`map`],
+//! [`imap`]), and races every way of parallelizing the seeds' Collatz workload.
+//!
+//! Under `--cfg loom` only the [`queue`] module is built: it is what the loom model checks.
+
+#[cfg(not(loom))]
+pub mod error;
+#[cfg(not(loom))]
+pub mod handle;
+#[cfg(not(loom))]
+pub mod imap;
+#[cfg(not(loom))]
+pub mod map;
+#[cfg(not(loom))]
+pub mod pool;
+pub mod queue;
+
+#[cfg(not(loom))]
+pub use error::{JobError, JobPanicked, PoolError};
+#[cfg(not(loom))]
+pub use handle::{AsCompleted, JobHandle, as_completed};
+#[cfg(not(loom))]
+pub use imap::{Imap, ImapUnordered};
+#[cfg(not(loom))]
+pub use map::{MapAsync, MapResult};
+#[cfg(not(loom))]
+pub use pool::{ThreadPool, current_worker};
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
+#[cfg(not(loom))]
 #[cfg_attr(feature = "solutions", path = "../solutions/exercises.rs")]
 pub mod exercises;
