@@ -1,0 +1,90 @@
+//! Loom model of the pool's queue handoff: every interleaving of a small configuration.
+//!
+//! Run with `RUSTFLAGS="--cfg loom" cargo test --release -p pools --test loom --target-dir target/loom`.
+//! Each model is bounded (`preemption_bound`), as loom needs: unbounded, even two workers and a
+//! producer take minutes.
+#![cfg(loom)]
+
+use loom::sync::Arc;
+use loom::sync::atomic::{AtomicUsize, Ordering};
+use loom::thread;
+use pools::queue::JobQueue;
+
+fn model(body: impl Fn() + Sync + Send + 'static) {
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(3);
+    builder.check(body);
+}
+
+/// The worker loop of `ThreadPool`, with "running a job" = counting it.
+fn worker(queue: &JobQueue<usize>, runs: &[AtomicUsize]) {
+    while let Some(job) = queue.pop() {
+        runs[job].fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Graceful shutdown: two workers, two jobs pushed, then close. Every job runs exactly once and
+/// both workers exit (a worker asleep on a closed queue would make loom report a deadlock).
+#[test]
+fn graceful_close_runs_every_job_once() {
+    model(|| {
+        let queue = Arc::new(JobQueue::new());
+        let runs = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                let (queue, runs) = (Arc::clone(&queue), Arc::clone(&runs));
+                thread::spawn(move || worker(&queue, &*runs))
+            })
+            .collect();
+        queue.push(0).unwrap();
+        queue.push(1).unwrap();
+        queue.close();
+        for w in workers {
+            w.join().unwrap();
+        }
+        for r in runs.iter() {
+            assert_eq!(r.load(Ordering::SeqCst), 1);
+        }
+        assert!(queue.push(2).is_err(), "a closed queue refuses jobs");
+    });
+}
+
+/// `shutdown_now`: close and drain while a worker is popping. Each job is either run or drained,
+/// never both, never neither.
+#[test]
+fn drain_and_pop_split_the_jobs() {
+    model(|| {
+        let queue = Arc::new(JobQueue::new());
+        let runs = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+        queue.push(0).unwrap();
+        queue.push(1).unwrap();
+        let handle = {
+            let (queue, runs) = (Arc::clone(&queue), Arc::clone(&runs));
+            thread::spawn(move || worker(&queue, &*runs))
+        };
+        queue.close();
+        let drained = queue.drain();
+        handle.join().unwrap();
+        for (job, r) in runs.iter().enumerate() {
+            let ran = r.load(Ordering::SeqCst);
+            let dropped = usize::from(drained.contains(&job));
+            assert_eq!(ran + dropped, 1, "job {job}: ran {ran} times, drained {dropped}");
+        }
+    });
+}
+
+/// A worker that went to sleep on an empty queue is woken by a push from another thread.
+#[test]
+fn a_sleeping_worker_wakes_for_a_job() {
+    model(|| {
+        let queue = Arc::new(JobQueue::new());
+        let consumer = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || queue.pop())
+        };
+        queue.push(7).unwrap();
+        assert_eq!(consumer.join().unwrap(), Some(7));
+        queue.close();
+        assert_eq!(queue.pop(), None);
+    });
+}
