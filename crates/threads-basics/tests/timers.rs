@@ -49,13 +49,14 @@ fn a_cancelled_timer_never_fires() {
     deadline(LIMIT, || {
         let fired = Arc::new(AtomicU64::new(0));
         let f = Arc::clone(&fired);
-        let timer = OneShotTimer::start(Duration::from_millis(50), move || {
+        // A delay long enough that even a stalled test machine cancels before it.
+        let timer = OneShotTimer::start(Duration::from_millis(300), move || {
             f.fetch_add(1, Ordering::SeqCst);
         })
         .unwrap();
         assert!(timer.cancel().unwrap(), "cancelled before the delay");
         // Wait well past the delay: it must still not fire.
-        thread::sleep(Duration::from_millis(150));
+        thread::sleep(Duration::from_millis(400));
         assert_eq!(fired.load(Ordering::SeqCst), 0);
     });
 }
