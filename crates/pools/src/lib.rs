@@ -9,7 +9,13 @@
 //! Under `--cfg loom` only the [`queue`] module is built: it is what the loom model checks.
 
 #[cfg(not(loom))]
+pub mod collatz;
+#[cfg(not(loom))]
+pub mod demos;
+#[cfg(not(loom))]
 pub mod error;
+#[cfg(not(loom))]
+pub mod granularity;
 #[cfg(not(loom))]
 pub mod handle;
 #[cfg(not(loom))]
@@ -17,8 +23,16 @@ pub mod imap;
 #[cfg(not(loom))]
 pub mod map;
 #[cfg(not(loom))]
+pub mod monte_carlo;
+#[cfg(not(loom))]
 pub mod pool;
+#[cfg(not(loom))]
+pub mod process;
 pub mod queue;
+#[cfg(not(loom))]
+pub mod race;
+#[cfg(not(loom))]
+pub mod timeline;
 
 #[cfg(not(loom))]
 pub use error::{JobError, JobPanicked, PoolError};

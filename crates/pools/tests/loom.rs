@@ -68,7 +68,11 @@ fn drain_and_pop_split_the_jobs() {
         for (job, r) in runs.iter().enumerate() {
             let ran = r.load(Ordering::SeqCst);
             let dropped = usize::from(drained.contains(&job));
-            assert_eq!(ran + dropped, 1, "job {job}: ran {ran} times, drained {dropped}");
+            assert_eq!(
+                ran + dropped,
+                1,
+                "job {job}: ran {ran} times, drained {dropped}"
+            );
         }
     });
 }

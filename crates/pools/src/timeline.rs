@@ -1,0 +1,183 @@
+//! `pools timeline`: when did each task run, and where? (The seeds' "ProcessPoolExecutor vs
+//! ThreadPoolExecutor" charts.)
+//!
+//! Every task records its start and end on the wall clock and who ran it (a pool worker or a
+//! process). The SVG draws one row per worker and one bar per task. In the seeds' Python charts
+//! the CPU-bound bars on threads are long and staggered — the GIL lets one thread compute at a
+//! time — while processes run side by side. In Rust, threads run CPU-bound work side by side too;
+//! what limits both is the number of cores (with more workers than cores, each bar stretches
+//! because cores are shared). Sleep-bound tasks overlap freely on both: waiting needs no core.
+
+use std::fs;
+use std::path::Path;
+
+use plotters::prelude::*;
+
+use crate::pool::{ThreadPool, current_worker};
+use crate::process::{self, TaskKind, TaskSpan, WorkerRequest, WorkerResponse};
+
+/// One chart: a title and the tasks it shows.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    /// The chart's title.
+    pub title: String,
+    /// Every task, with who ran it and when.
+    pub spans: Vec<TaskSpan>,
+}
+
+/// Something went wrong recording or drawing.
+#[derive(Debug, thiserror::Error)]
+pub enum TimelineError {
+    /// The thread pool.
+    #[error(transparent)]
+    Pool(#[from] crate::error::PoolError),
+    /// The process pool.
+    #[error(transparent)]
+    Processes(#[from] ipc::pool::PoolError),
+    /// A task panicked.
+    #[error(transparent)]
+    Panicked(#[from] crate::error::JobPanicked),
+    /// Drawing the SVG.
+    #[error("drawing the chart: {0}")]
+    Draw(String),
+    /// Writing the file.
+    #[error("writing {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Runs `tasks` tasks of `kind` on a fresh pool of `workers` threads and records them.
+pub fn on_threads(
+    kind: TaskKind,
+    workers: usize,
+    tasks: usize,
+) -> Result<Vec<TaskSpan>, TimelineError> {
+    let pool = ThreadPool::new(workers)?;
+    let spans = pool.map(
+        move |_task: usize| {
+            let worker = current_worker().unwrap_or(0) as u64;
+            process::run_timed(kind, worker)
+        },
+        0..tasks,
+    );
+    Ok(spans.into_iter().collect::<Result<_, _>>()?)
+}
+
+/// Runs `tasks` tasks of `kind` on `pool`'s processes and records them (worker = process id).
+pub fn on_processes(
+    pool: &mut process::Pool,
+    kind: TaskKind,
+    tasks: usize,
+) -> Result<Vec<TaskSpan>, TimelineError> {
+    let requests = vec![WorkerRequest::Timed(kind); tasks];
+    Ok(pool
+        .map(requests)?
+        .into_iter()
+        .filter_map(|response| match response {
+            WorkerResponse::Timed(span) => Some(span),
+            WorkerResponse::Collatz(_) => None,
+        })
+        .collect())
+}
+
+/// The mean task duration of a panel, in seconds.
+pub fn mean_task_seconds(spans: &[TaskSpan]) -> f64 {
+    if spans.is_empty() {
+        return 0.0;
+    }
+    let total: u64 = spans
+        .iter()
+        .map(|s| s.end_ns.saturating_sub(s.start_ns))
+        .sum();
+    total as f64 / spans.len() as f64 / 1e9
+}
+
+/// The distinct workers of `spans`, in order of first appearance: the chart's rows.
+fn rows(spans: &[TaskSpan]) -> Vec<u64> {
+    let mut rows: Vec<u64> = Vec::new();
+    let mut sorted = spans.to_vec();
+    sorted.sort_by_key(|s| (s.worker, s.start_ns));
+    for span in sorted {
+        if !rows.contains(&span.worker) {
+            rows.push(span.worker);
+        }
+    }
+    rows
+}
+
+/// Draws the panels (in a grid of two columns) into an SVG at `path`, written to a temporary name
+/// first and renamed, so a failure never leaves half a file.
+pub fn write_svg(panels: &[Panel], path: &Path) -> Result<(), TimelineError> {
+    let columns = 2;
+    let lines = panels.len().div_ceil(columns).max(1);
+    let size = (1200, 320 * lines as u32);
+    let temporary = path.with_extension("svg.partial");
+    {
+        let root = SVGBackend::new(&temporary, size).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_error)?;
+        let areas = root.split_evenly((lines, columns));
+        for (panel, area) in panels.iter().zip(areas.iter()) {
+            draw_panel(panel, area)?;
+        }
+        root.present().map_err(draw_error)?;
+    }
+    fs::rename(&temporary, path).map_err(|source| TimelineError::Write {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn draw_panel(
+    panel: &Panel,
+    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+) -> Result<(), TimelineError> {
+    let origin = panel.spans.iter().map(|s| s.start_ns).min().unwrap_or(0);
+    let seconds = |ns: u64| ns.saturating_sub(origin) as f64 / 1e9;
+    let end = panel
+        .spans
+        .iter()
+        .map(|s| seconds(s.end_ns))
+        .fold(0.0, f64::max)
+        .max(1e-3)
+        * 1.05;
+    let rows = rows(&panel.spans);
+    let mut chart = ChartBuilder::on(area)
+        .caption(&panel.title, ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..end, 0.0..rows.len().max(1) as f64)
+        .map_err(draw_error)?;
+    chart
+        .configure_mesh()
+        .x_desc("seconds")
+        .y_desc("worker")
+        .y_labels(rows.len().max(1))
+        .y_label_formatter(&|y| {
+            let row = *y as usize;
+            rows.get(row).map_or_else(String::new, |w| format!("{w}"))
+        })
+        .draw()
+        .map_err(draw_error)?;
+    let bars = panel.spans.iter().enumerate().map(|(i, span)| {
+        let row = rows.iter().position(|w| *w == span.worker).unwrap_or(0) as f64;
+        let color = Palette99::pick(i).mix(0.8);
+        Rectangle::new(
+            [
+                (seconds(span.start_ns), row + 0.15),
+                (seconds(span.end_ns), row + 0.85),
+            ],
+            color.filled(),
+        )
+    });
+    chart.draw_series(bars).map_err(draw_error)?;
+    Ok(())
+}
+
+fn draw_error(err: impl std::fmt::Display) -> TimelineError {
+    TimelineError::Draw(err.to_string())
+}
