@@ -1,1 +1,106 @@
-//! Exercises of this lesson.
+//! Exercises of this lesson: talk to child processes.
+//!
+//! Every exercise gets `exe`, the path of the `ipc` binary, which plays the children through its
+//! hidden `child` subcommands (see [`crate::roles`]): in the tests it is
+//! `env!("CARGO_BIN_EXE_ipc")`, in your own program `std::env::current_exe()`. Wait for (reap)
+//! every child you start, and never leave one running when you return.
+
+use std::io;
+use std::path::Path;
+
+use crate::jobs::Job;
+use crate::roles::ChildDied;
+
+/// Exercise 1: run `exe child square <n>` and return the number it prints on stdout.
+///
+/// A child that fails (non-zero exit) or prints something that is not a number is an error.
+///
+/// ```no_run
+/// # use std::path::Path;
+/// let exe = Path::new("target/debug/ipc");
+/// assert_eq!(ipc::exercises::square_in_child(exe, 12)?, 144);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn square_in_child(exe: &Path, n: u64) -> io::Result<u64> {
+    let _ = (exe, n);
+    todo!()
+}
+
+/// Exercise 2: start **one** child `exe child pipe` (it answers `x + 10` for each line `x` it
+/// reads on stdin, one line per answer on stdout) and ask it about every `x` in turn, request,
+/// answer, request, answer... (the seeds' `parent_conn.send(32)` / `recv()`). Then close its
+/// stdin (its signal to end), wait for it, and return the answers in order.
+///
+/// ```no_run
+/// # use std::path::Path;
+/// let exe = Path::new("target/debug/ipc");
+/// assert_eq!(ipc::exercises::add_ten_over_pipe(exe, &[32, -10])?, vec![42, 0]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn add_ten_over_pipe(exe: &Path, xs: &[i64]) -> io::Result<Vec<i64>> {
+    let _ = (exe, xs);
+    todo!()
+}
+
+/// Exercise 3: a map over worker processes. Start `workers` children `exe child squares` (each
+/// answers the line `<x * x> <its pid>` for every line `x` it reads, until its stdin closes),
+/// share the inputs among them so that every child gets some work (when there are at least as
+/// many inputs as workers), and return `(square, pid of the child that computed it)` **in input
+/// order**.
+///
+/// Beware the pipe deadlock of the lesson: a child's answers fill its stdout pipe if nobody
+/// reads them while you keep writing. Writing a child's whole share and closing its stdin
+/// before reading is fine for small shares; reading on another thread always is.
+///
+/// ```no_run
+/// # use std::path::Path;
+/// let exe = Path::new("target/debug/ipc");
+/// let out = ipc::exercises::map_in_processes(exe, &[1, 2, 3], 2)?;
+/// assert_eq!(out.iter().map(|&(sq, _)| sq).collect::<Vec<_>>(), vec![1, 4, 9]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn map_in_processes(exe: &Path, inputs: &[u64], workers: usize) -> io::Result<Vec<(u64, u32)>> {
+    let _ = (exe, inputs, workers);
+    todo!()
+}
+
+/// Exercise 4: the file at `path` holds (at least) 8 bytes; its first 8 are a `u64` counter.
+/// Map the file into memory (`memmap2::MmapMut::map_mut`) and add one to the counter `n`
+/// times, so that several processes (and threads) doing this at once on the same file end with
+/// the exact total.
+///
+/// The tests run it on 4 threads and in 3 processes (`exe child increment <path> <n>` calls
+/// this function) at once.
+///
+/// ```no_run
+/// # let path = std::path::Path::new("/dev/shm/counter");
+/// std::fs::write(path, [0u8; 8])?;
+/// ipc::exercises::increment_shared(path, 1000)?;
+/// assert_eq!(std::fs::read(path)?[..8], 1000u64.to_ne_bytes());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn increment_shared(path: &Path, n: u64) -> io::Result<()> {
+    let _ = (path, n);
+    todo!()
+}
+
+/// Exercise 5: run every job in a child process of its own, all at the same time:
+/// `exe child job <spec>` with `spec = crate::roles::job_spec(job)`. A child that succeeds
+/// prints its answer (a number) on stdout. A child that dies instead — `Job::Abort`
+/// (a signal), `Job::Panic` (exit code 101), `Job::Exit(code)` — must be reported as
+/// `Err(ChildDied { task, status })` with the index of its job and its exit status.
+/// Return one entry per job, in input order.
+///
+/// ```no_run
+/// # use std::path::Path;
+/// use ipc::jobs::Job;
+/// let exe = Path::new("target/debug/ipc");
+/// let out = ipc::exercises::run_each_in_child(exe, &[Job::Square(3), Job::Exit(3)])?;
+/// assert_eq!(out[0], Ok(9));
+/// assert_eq!(out[1].unwrap_err().task, 1);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn run_each_in_child(exe: &Path, jobs: &[Job]) -> io::Result<Vec<Result<u64, ChildDied>>> {
+    let _ = (exe, jobs);
+    todo!()
+}

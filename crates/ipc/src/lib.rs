@@ -7,12 +7,28 @@
 //!
 //! Modules, in teaching order:
 //! - [`child`]: starting children that never outlive their parent (fork, spawn, forkserver);
-//! - [`pool`]: a process pool over ipc-channel (`map`, `imap_unordered`, dead workers reported).
-//! - [`jobs`]: what the lesson's own pool workers run (and ways to die on purpose).
+//! - [`memory`]: processes do not share memory;
+//! - [`pipe`]: request and answer over a child's stdin and stdout;
+//! - [`channel`]: typed messages over ipc-channel, the queue of squares from four processes;
+//! - [`deadlock`]: bounded queues (pipes) deadlock across processes too, and the fix;
+//! - [`shared`]: a counter in a shared mapping — lost updates, atomics, a lock;
+//! - [`bigdata`]: X·Y copied through channels vs shared through a mapping;
+//! - [`pool`]: a process pool over ipc-channel (`map`, `imap_unordered`, dead workers reported);
+//! - [`jobs`]: what the lesson's own pool workers run (and ways to die on purpose);
+//! - [`cost`]: the cost of a process vs a thread;
+//! - [`roles`]: small children the exercises talk to.
 
+pub mod bigdata;
+pub mod channel;
 pub mod child;
+pub mod cost;
+pub mod deadlock;
 pub mod jobs;
+pub mod memory;
+pub mod pipe;
 pub mod pool;
+pub mod roles;
+pub mod shared;
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
 #[cfg_attr(feature = "solutions", path = "../solutions/exercises.rs")]

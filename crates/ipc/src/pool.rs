@@ -60,6 +60,9 @@ pub const BOOTSTRAP_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a worker may take to leave after its task channel closes, before it is killed.
 const EXIT_GRACE: Duration = Duration::from_millis(300);
 
+/// How long a worker whose channel closed may take to finish dying before it is killed.
+const DEATH_GRACE: Duration = Duration::from_secs(2);
+
 /// How often the pool wakes while waiting, to check task deadlines.
 const POLL: Duration = Duration::from_millis(100);
 
@@ -462,10 +465,14 @@ where
         Ok(())
     }
 
-    /// Removes the worker in `slot`, kills and reaps it; returns it and its exit status.
-    fn retire(&mut self, slot: usize) -> Option<(Worker<Req>, ExitStatus)> {
+    /// Removes the worker in `slot`, gives it `grace` to exit by itself, then kills and reaps it;
+    /// returns it and its exit status.
+    fn retire(&mut self, slot: usize, grace: Duration) -> Option<(Worker<Req>, ExitStatus)> {
         let mut worker = self.slots[slot].take()?;
         self.owners.remove(&worker.receiver);
+        if let Ok(Some(status)) = worker.child.wait_timeout(grace) {
+            return Some((worker, status));
+        }
         let _ = worker.child.kill();
         let status = worker.child.wait().ok()?;
         Some((worker, status))
@@ -543,7 +550,10 @@ where
             .as_ref()
             .and_then(|w| w.busy)
             .map(|(i, _)| i);
-        let pid = self.retire(slot).map(|(w, _)| w.pid).unwrap_or(0);
+        let pid = self
+            .retire(slot, Duration::ZERO)
+            .map(|(w, _)| w.pid)
+            .unwrap_or(0);
         PoolError::Malformed {
             task,
             worker: slot,
@@ -553,8 +563,12 @@ where
     }
 
     /// A worker's channel closed: reap it; if it held a task, that task is lost.
+    ///
+    /// The channel closes when the process drops it, which can be a moment before the process
+    /// ends (a panic unwinds, then `main` returns): wait for the real exit status rather than
+    /// kill it and report our own `SIGKILL`.
     fn worker_died(&mut self, slot: usize) -> Option<PoolError> {
-        let (worker, status) = self.retire(slot)?;
+        let (worker, status) = self.retire(slot, DEATH_GRACE)?;
         let (task, _) = worker.busy?;
         Some(PoolError::WorkerDied {
             task,
@@ -574,7 +588,7 @@ where
                 .and_then(|w| w.busy)
                 .filter(|(_, since)| since.elapsed() > limit);
             if let Some((task, _)) = overdue
-                && let Some((worker, _)) = self.retire(slot)
+                && let Some((worker, _)) = self.retire(slot, Duration::ZERO)
             {
                 out.push_back(Err(PoolError::TaskTimedOut {
                     task,
@@ -590,7 +604,7 @@ where
     fn abandon_busy(&mut self) {
         for slot in 0..self.slots.len() {
             if self.slots[slot].as_ref().is_some_and(|w| w.busy.is_some()) {
-                self.retire(slot);
+                self.retire(slot, Duration::ZERO);
             }
         }
     }

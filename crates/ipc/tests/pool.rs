@@ -47,7 +47,7 @@ fn imap_unordered_yields_every_index_once_in_completion_order() {
         let mut pool = pool(2);
         // Job 0 is slow and job 1 fast: with two workers, 1 completes before 0.
         let jobs = vec![
-            Job::SleepThen { ms: 300, value: 10 },
+            Job::SleepThen { ms: 800, value: 10 },
             Job::SleepThen { ms: 0, value: 11 },
         ];
         let got: Vec<(usize, u64)> = pool.imap_unordered(jobs).map(Result::unwrap).collect();

@@ -1,0 +1,192 @@
+//! Each demo's result, with real child processes (the `ipc` binary plays the children).
+
+use std::path::Path;
+use std::time::Duration;
+
+use ipc::deadlock::{self, Protocol};
+use ipc::shared::Increment;
+use ipc::{bigdata, channel, child, cost, jobs, memory, pipe, shared};
+use testkit::deadline;
+
+const EXE: &str = env!("CARGO_BIN_EXE_ipc");
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn exe() -> &'static Path {
+    Path::new(EXE)
+}
+
+#[test]
+fn a_child_changes_its_own_memory_not_the_parents() {
+    let r = deadline(LIMIT, || memory::not_shared(exe()).unwrap());
+    assert_eq!(r.parent_before, [0]);
+    assert_eq!(r.child_data, [1]);
+    assert_eq!(
+        r.parent_after_child,
+        [0],
+        "the child's change must not reach the parent"
+    );
+    assert_eq!(r.parent_after_thread, [1], "a thread's change does");
+    assert_ne!(r.child.pid, r.parent.pid);
+    assert_eq!(r.thread.pid, r.parent.pid);
+    assert_eq!(r.thread.thread, "worker");
+}
+
+#[test]
+fn the_pipe_child_answers_42_to_32() {
+    let (answer, pid) = deadline(LIMIT, || pipe::send_32(exe()).unwrap());
+    assert_eq!(answer, 42);
+    assert!(!child::process_exists(pid), "the pipe child was reaped");
+}
+
+#[test]
+fn a_pipe_child_answers_many_requests_in_order() {
+    deadline(LIMIT, || {
+        let mut c = pipe::PipeChild::start(exe()).unwrap();
+        for x in [-5, 0, 32, 1000] {
+            assert_eq!(c.request(x).unwrap(), x + 10);
+        }
+        assert!(c.finish().unwrap().success());
+    });
+}
+
+#[test]
+fn typed_messages_go_both_ways() {
+    let talk = deadline(LIMIT, || channel::conversation(exe()).unwrap());
+    assert_eq!(talk.sum, 42);
+    assert_eq!(talk.shouted, "HELLO FROM THE PARENT");
+    assert_ne!(talk.pid, std::process::id());
+}
+
+#[test]
+fn four_processes_fill_one_queue_with_squares() {
+    let squares = deadline(LIMIT, || {
+        channel::queue_of_squares(exe(), &[1, 2, 3, 4]).unwrap()
+    });
+    let mut got: Vec<(u64, u64)> = squares.iter().map(|s| (s.x, s.square)).collect();
+    got.sort();
+    assert_eq!(got, [(1, 1), (2, 4), (3, 9), (4, 16)]);
+    let mut pids: Vec<u32> = squares.iter().map(|s| s.pid).collect();
+    pids.sort();
+    pids.dedup();
+    assert_eq!(pids.len(), 4, "four different processes");
+}
+
+#[test]
+fn put_put_take_deadlocks_and_is_detected() {
+    let outcome = deadline(LIMIT, || {
+        deadlock::run(exe(), Protocol::PutPutTake, Duration::from_millis(400)).unwrap()
+    });
+    assert!(
+        matches!(outcome, deadlock::Outcome::Deadlocked { .. }),
+        "{outcome:?}"
+    );
+}
+
+#[test]
+fn take_before_put_finishes() {
+    let outcome = deadline(LIMIT, || {
+        deadlock::run(exe(), Protocol::TakeBeforePut, Duration::from_secs(20)).unwrap()
+    });
+    assert_eq!(
+        outcome,
+        deadlock::Outcome::Finished {
+            bytes_read: 2 * deadlock::message_len()
+        }
+    );
+}
+
+#[test]
+fn atomic_and_locked_counters_end_exact_and_load_store_never_gains() {
+    deadline(LIMIT, || {
+        for mode in [Increment::FetchAdd, Increment::SpinLock] {
+            let r = shared::counter(exe(), 2, 20_000, mode).unwrap();
+            assert_eq!(r.actual, 40_000, "{mode:?}");
+        }
+        // Lost updates are likely but not certain; more than the total is impossible.
+        let r = shared::counter(exe(), 2, 20_000, Increment::LoadStore).unwrap();
+        assert!(r.actual <= 40_000 && r.actual >= 20_000, "{r:?}");
+        assert_eq!(r.lost(), 40_000 - r.actual);
+    });
+}
+
+#[test]
+fn shared_words_are_shared_between_two_mappings() {
+    let dir = shared::shared_tempdir().unwrap();
+    let path = dir.path().join("w");
+    let a = shared::SharedWords::create(&path, 4).unwrap();
+    let b = shared::SharedWords::open(&path).unwrap();
+    a.word(1).store(7, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(b.word(1).load(std::sync::atomic::Ordering::SeqCst), 7);
+}
+
+#[test]
+fn bigdata_copied_and_shared_equal_the_one_process_product() {
+    let r = deadline(LIMIT, || {
+        bigdata::run(exe(), 2_000, bigdata::COLUMNS, 2).unwrap()
+    });
+    assert!(r.copied_equal);
+    assert!(r.shared_equal);
+    assert_eq!(r.input_bytes(), 2 * 2_000 * 16 * 8);
+}
+
+#[test]
+fn bigdata_worker_multiplies_a_copied_column() {
+    let answer = bigdata::work(bigdata::ColumnJob::Copied {
+        x: vec![1.5, 2.0],
+        y: vec![2.0, -3.0],
+    });
+    assert_eq!(answer, bigdata::ColumnAnswer::Product(vec![3.0, -6.0]));
+}
+
+#[test]
+fn the_pool_tour_reports_the_abort_and_recovers() {
+    let tour = deadline(LIMIT, || jobs::pool_tour(exe(), 2).unwrap());
+    assert_eq!(tour.squares, (1..=10u64).map(|n| n * n).collect::<Vec<_>>());
+    let mut indices: Vec<usize> = tour.completion_order.iter().map(|&(i, _)| i).collect();
+    indices.sort();
+    assert_eq!(indices, (0..6).collect::<Vec<_>>());
+    assert!(tour.lost.contains("task 1 was lost"), "{}", tour.lost);
+    assert_eq!(tour.after_abort, [1, 4, 9, 16]);
+    assert_eq!(tour.pids_after.len(), 2);
+    assert_ne!(tour.pids, tour.pids_after, "one worker was replaced");
+}
+
+#[test]
+fn processes_and_threads_are_started_and_joined() {
+    let c = deadline(LIMIT, || cost::measure(exe(), 3).unwrap());
+    assert_eq!(c.count, 3);
+    assert!(c.ratio() > 0.0);
+}
+
+#[test]
+fn a_guarded_child_is_killed_and_reaped_on_drop() {
+    deadline(LIMIT, || {
+        let guard = child::ChildGuard::spawn(
+            std::process::Command::new(EXE)
+                .args(["child", "pipe"])
+                .stdin(std::process::Stdio::piped()),
+        )
+        .unwrap();
+        let pid = guard.pid();
+        assert!(child::process_exists(pid));
+        drop(guard);
+        assert!(!child::process_exists(pid));
+    });
+}
+
+#[test]
+fn bad_arguments_exit_with_code_2() {
+    for args in [
+        &["no-such-demo"][..],
+        &["shared", "--processes", "0"],
+        &["bigdata", "--rows", "x"],
+    ] {
+        let status = std::process::Command::new(EXE)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(2), "{args:?}");
+    }
+}
