@@ -49,6 +49,7 @@ pub struct ThreadPool {
 /// What the workers count, for tests and the curious.
 #[derive(Debug, Default)]
 struct Counters {
+    submitted: AtomicUsize,
     completed: AtomicUsize,
     panicked: AtomicUsize,
 }
@@ -102,6 +103,12 @@ impl ThreadPool {
         self.queue.len()
     }
 
+    /// How many jobs have been queued since the pool started (every `submit`, every item of a
+    /// `map`, ... is one job): what the granularity exercise counts.
+    pub fn submitted_jobs(&self) -> usize {
+        self.shared.submitted.load(Ordering::SeqCst)
+    }
+
     /// How many jobs have finished (normally or by panicking).
     pub fn completed_jobs(&self) -> usize {
         self.shared.completed.load(Ordering::SeqCst)
@@ -119,6 +126,7 @@ impl ThreadPool {
     where
         F: FnOnce() + Send + 'static,
     {
+        self.shared.submitted.fetch_add(1, Ordering::SeqCst);
         if self.queue.push(Box::new(job)).is_err() {
             // The queue closes only in `drop`/`shutdown_now`, which consume the pool, so a pool
             // that can still be borrowed always has an open queue.

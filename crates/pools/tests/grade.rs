@@ -1,1 +1,215 @@
-//! Grading tests of this lesson.
+//! Grading tests of the pools exercises (`cargo xtask grade`; each runs alone in its process).
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier, Mutex, mpsc};
+use std::thread;
+use std::time::Duration;
+
+use pools::ThreadPool;
+use pools::exercises::{
+    BoxedJob, MiniPool, ordered_map, run_all_catching, sum_of_squares, unordered_results,
+};
+use testkit::deadline;
+
+const LIMIT: Duration = Duration::from_secs(5);
+
+#[test]
+fn mini_pool_runs_every_job() {
+    deadline(LIMIT, || {
+        let pool = MiniPool::new(4);
+        let count = Arc::new(AtomicUsize::new(0));
+        for _ in 0..200 {
+            let count = Arc::clone(&count);
+            pool.execute(move || {
+                count.fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        pool.join();
+        assert_eq!(
+            count.load(Ordering::SeqCst),
+            200,
+            "every job runs exactly once"
+        );
+    });
+}
+
+#[test]
+fn mini_pool_workers_run_at_the_same_time() {
+    // Three jobs that each wait for all three: only three workers running at once finish them.
+    deadline(LIMIT, || {
+        let pool = MiniPool::new(3);
+        let barrier = Arc::new(Barrier::new(3));
+        let threads = Arc::new(Mutex::new(HashSet::new()));
+        for _ in 0..3 {
+            let (barrier, threads) = (Arc::clone(&barrier), Arc::clone(&threads));
+            pool.execute(move || {
+                barrier.wait();
+                threads.lock().unwrap().insert(thread::current().id());
+            });
+        }
+        pool.join();
+        assert_eq!(threads.lock().unwrap().len(), 3);
+    });
+}
+
+#[test]
+fn mini_pool_join_finishes_the_queue() {
+    deadline(LIMIT, || {
+        let pool = MiniPool::new(1);
+        let done = Arc::new(Mutex::new(Vec::new()));
+        for i in 0..5 {
+            let done = Arc::clone(&done);
+            pool.execute(move || {
+                thread::sleep(Duration::from_millis(5));
+                done.lock().unwrap().push(i);
+            });
+        }
+        pool.join();
+        assert_eq!(
+            *done.lock().unwrap(),
+            [0, 1, 2, 3, 4],
+            "join waits for queued jobs, in order"
+        );
+    });
+}
+
+#[test]
+fn run_all_catching_survives_panics() {
+    deadline(LIMIT, || {
+        let threads = Arc::new(Mutex::new(HashSet::new()));
+        let jobs: Vec<BoxedJob<u32>> = (0..40u32)
+            .map(|i| {
+                let threads = Arc::clone(&threads);
+                Box::new(move || {
+                    threads.lock().unwrap().insert(thread::current().id());
+                    if i % 3 == 0 {
+                        panic!("job {i} failed");
+                    }
+                    i * 10
+                }) as BoxedJob<u32>
+            })
+            .collect();
+        let results = run_all_catching(2, jobs);
+        assert_eq!(results.len(), 40);
+        for (i, result) in results.into_iter().enumerate() {
+            if i % 3 == 0 {
+                assert_eq!(result, Err(format!("job {i} failed")));
+            } else {
+                assert_eq!(result, Ok(i as u32 * 10));
+            }
+        }
+        assert!(
+            threads.lock().unwrap().len() <= 2,
+            "at most `workers` threads: a panicking job must not cost its worker"
+        );
+    });
+}
+
+#[test]
+fn ordered_map_keeps_input_order() {
+    deadline(LIMIT, || {
+        // Early items sleep longest, so they finish last.
+        let out = ordered_map(
+            4,
+            |x: u64| {
+                thread::sleep(Duration::from_millis(2 * (20 - x)));
+                x * x
+            },
+            (0..20).collect(),
+        );
+        assert_eq!(out, (0..20).map(|x| x * x).collect::<Vec<_>>());
+        assert!(ordered_map(2, |x: u8| x, Vec::new()).is_empty());
+    });
+}
+
+#[test]
+fn ordered_map_runs_in_parallel() {
+    deadline(LIMIT, || {
+        // Two items that wait for each other: they only finish if they run at the same time.
+        let barrier = Barrier::new(2);
+        let out = ordered_map(
+            2,
+            |x: u32| {
+                barrier.wait();
+                x + 1
+            },
+            vec![1, 2],
+        );
+        assert_eq!(out, [2, 3]);
+    });
+}
+
+#[test]
+fn unordered_results_arrive_as_they_finish() {
+    deadline(LIMIT, || {
+        let (release, gate) = mpsc::channel::<()>();
+        let gate = Arc::new(Mutex::new(gate));
+        let results = unordered_results(
+            2,
+            move |x: u32| {
+                if x == 0 {
+                    // The slow item waits until the fast one's result has reached the caller.
+                    gate.lock().unwrap().recv().unwrap();
+                }
+                x * 100
+            },
+            vec![0, 1],
+        );
+        assert_eq!(
+            results.recv().unwrap(),
+            (1, 100),
+            "the fast result comes first"
+        );
+        release.send(()).unwrap();
+        assert_eq!(results.recv().unwrap(), (0, 0));
+        assert!(
+            results.recv().is_err(),
+            "the receiver ends after the last result"
+        );
+    });
+}
+
+#[test]
+fn unordered_results_delivers_every_item_once() {
+    deadline(LIMIT, || {
+        let mut seen: Vec<(usize, u64)> = unordered_results(3, |x: u64| x * 2, (0..500).collect())
+            .into_iter()
+            .collect();
+        seen.sort_unstable();
+        assert_eq!(
+            seen,
+            (0..500).map(|i| (i as usize, i * 2)).collect::<Vec<_>>()
+        );
+    });
+}
+
+#[test]
+fn sum_of_squares_is_exact() {
+    deadline(LIMIT, || {
+        let pool = ThreadPool::new(4).unwrap();
+        assert_eq!(sum_of_squares(&pool, 0), 0);
+        assert_eq!(sum_of_squares(&pool, 4), 14);
+        assert_eq!(sum_of_squares(&pool, 7), 91);
+        let n: u64 = 1_000_000;
+        assert_eq!(sum_of_squares(&pool, n), (n - 1) * n * (2 * n - 1) / 6);
+    });
+}
+
+#[test]
+fn sum_of_squares_chooses_a_good_chunk_size() {
+    deadline(LIMIT, || {
+        let pool = ThreadPool::new(4).unwrap();
+        let n: u64 = 1_000_000;
+        assert_eq!(sum_of_squares(&pool, n), (n - 1) * n * (2 * n - 1) / 6);
+        let jobs = pool.submitted_jobs();
+        assert!(
+            jobs >= 4,
+            "{jobs} job(s) on 4 workers: some workers had nothing to do"
+        );
+        assert!(
+            jobs <= 500,
+            "{jobs} jobs: each one costs a trip through the queue; use bigger chunks"
+        );
+    });
+}
