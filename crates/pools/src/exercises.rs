@@ -17,7 +17,8 @@ pub type Job = Box<dyn FnOnce() + Send + 'static>;
 /// Replace the field with your own (for instance the workers' `JoinHandle`s and the sending end
 /// of an `mpsc` channel whose receiver the workers share behind an `Arc<Mutex<_>>`).
 ///
-/// ```ignore
+/// ```no_run
+/// # use pools::exercises::MiniPool;
 /// let pool = MiniPool::new(4);
 /// for i in 0..10 {
 ///     pool.execute(move || println!("job {i}"));
@@ -59,7 +60,8 @@ pub type BoxedJob<R> = Box<dyn FnOnce() -> R + Send + 'static>;
 /// the order of `jobs`. A job that panics gives `Err(message)` with its panic message (`"boom"`
 /// for `panic!("boom")`), and the worker that ran it goes on with the next job.
 ///
-/// ```ignore
+/// ```no_run
+/// # use pools::exercises::{BoxedJob, run_all_catching};
 /// let jobs: Vec<BoxedJob<u32>> = vec![Box::new(|| 1), Box::new(|| panic!("boom")), Box::new(|| 3)];
 /// assert_eq!(run_all_catching(2, jobs), [Ok(1), Err("boom".to_string()), Ok(3)]);
 /// ```
@@ -76,7 +78,8 @@ pub fn run_all_catching<R: Send + 'static>(
 /// Apply `f` to every item on `workers` threads at once and return the results **in input
 /// order**, whatever order they finish in.
 ///
-/// ```ignore
+/// ```no_run
+/// # use pools::exercises::ordered_map;
 /// assert_eq!(ordered_map(3, |x: u32| x * 2, vec![1, 2, 3, 4]), [2, 4, 6, 8]);
 /// ```
 pub fn ordered_map<T, R, F>(workers: usize, f: F, items: Vec<T>) -> Vec<R>
@@ -95,7 +98,9 @@ where
 /// which `(input index, result)` pairs arrive in completion order, each as soon as it is ready.
 /// The receiver's iterator ends when every item has been delivered.
 ///
-/// ```ignore
+/// ```no_run
+/// # use pools::exercises::unordered_results;
+/// # use std::{thread::sleep, time::Duration};
 /// let results = unordered_results(2, |ms: u64| { sleep(Duration::from_millis(ms)); ms }, vec![200, 10]);
 /// assert_eq!(results.recv().unwrap(), (1, 10)); // the fast one first
 /// ```
@@ -116,7 +121,8 @@ where
 /// for large `n`, use at least one job per worker (so every worker has work) but no more than a
 /// few hundred jobs in all (the tests count them with `pool.submitted_jobs()`).
 ///
-/// ```ignore
+/// ```no_run
+/// # use pools::{ThreadPool, exercises::sum_of_squares};
 /// let pool = ThreadPool::new(4).unwrap();
 /// assert_eq!(sum_of_squares(&pool, 4), 0 + 1 + 4 + 9);
 /// ```
