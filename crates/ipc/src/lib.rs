@@ -16,6 +16,7 @@
 //! - [`pool`]: a process pool over ipc-channel (`map`, `imap_unordered`, dead workers reported);
 //! - [`jobs`]: what the lesson's own pool workers run (and ways to die on purpose);
 //! - [`cost`]: the cost of a process vs a thread;
+//! - [`transport`]: one message there and back by pipe, ipc-channel and mapping (the benches);
 //! - [`roles`]: small children the exercises talk to.
 
 pub mod bigdata;
@@ -29,6 +30,7 @@ pub mod pipe;
 pub mod pool;
 pub mod roles;
 pub mod shared;
+pub mod transport;
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
 #[cfg_attr(feature = "solutions", path = "../solutions/exercises.rs")]

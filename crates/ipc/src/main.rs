@@ -127,6 +127,15 @@ fn main() -> ExitCode {
     if ipc::pool::is_worker() {
         return worker_main();
     }
+    if let Some(served) = ipc::transport::serve_if_child() {
+        return match served {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("transport child: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let cli = Cli::parse();
     let result = match cli.demo {
         Some(Demo::Child { role }) => run_child(role),
