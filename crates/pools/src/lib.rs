@@ -25,6 +25,8 @@ pub mod map;
 #[cfg(not(loom))]
 pub mod monte_carlo;
 #[cfg(not(loom))]
+pub mod overhead;
+#[cfg(not(loom))]
 pub mod pool;
 #[cfg(not(loom))]
 pub mod process;
