@@ -156,10 +156,16 @@ fn draw_panel(
         .configure_mesh()
         .x_desc("seconds")
         .y_desc("worker")
-        .y_labels(rows.len().max(1))
+        // Twice as many label slots as rows puts one at each row's middle (row + 0.5): label
+        // those with the worker and leave the row boundaries blank.
+        .y_labels(2 * rows.len().max(1) + 1)
         .y_label_formatter(&|y| {
-            let row = *y as usize;
-            rows.get(row).map_or_else(String::new, |w| format!("{w}"))
+            let middle = (y.fract() - 0.5).abs() < 1e-6;
+            let row = y.floor() as usize;
+            match rows.get(row) {
+                Some(worker) if middle => format!("{worker}"),
+                _ => String::new(),
+            }
         })
         .draw()
         .map_err(draw_error)?;
