@@ -10,9 +10,10 @@
 use std::io;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ipc_channel::ipc::{self, IpcOneShotServer, IpcReceiver, IpcSender};
+use ipc_channel::{IpcError, TryRecvError};
 use serde::{Deserialize, Serialize};
 
 use crate::child::ChildGuard;
@@ -126,9 +127,7 @@ impl Talker {
     /// Sends `msg` and waits up to `limit` for one answer.
     pub fn ask(&self, msg: ToChild, limit: Duration) -> io::Result<FromChild> {
         self.inbox.send(msg).map_err(io::Error::other)?;
-        self.answers
-            .try_recv_timeout(limit)
-            .map_err(|e| io::Error::other(format!("no answer: {e}")))
+        recv_within(&self.answers, limit)
     }
 
     /// Says bye and waits for the child to exit.
@@ -166,6 +165,32 @@ pub fn conversation(exe: &Path) -> io::Result<Conversation> {
     Ok(Conversation { pid, sum, shouted })
 }
 
+/// Receives one message within `limit`.
+///
+/// `try_recv_timeout` polls, and a signal (say `SIGCHLD` when some other child ends) interrupts
+/// the poll: that is not an error, just wait for the rest of the time.
+pub fn recv_within<T>(rx: &IpcReceiver<T>, limit: Duration) -> io::Result<T>
+where
+    T: Serialize + for<'de> Deserialize<'de>,
+{
+    let deadline = Instant::now() + limit;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.try_recv_timeout(left) {
+            Ok(message) => return Ok(message),
+            Err(TryRecvError::IpcError(IpcError::Io(e)))
+                if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(TryRecvError::Empty) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("no message within {limit:?}"),
+                ));
+            }
+            Err(e) => return Err(io::Error::other(e.to_string())),
+        }
+    }
+}
+
 fn unexpected() -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
@@ -194,11 +219,7 @@ pub fn queue_of_squares(exe: &Path, xs: &[u64]) -> io::Result<Vec<Squared>> {
     }
     drop(queue);
     let squares = (0..xs.len())
-        .map(|_| {
-            results
-                .try_recv_timeout(limit)
-                .map_err(|e| io::Error::other(format!("a square went missing: {e}")))
-        })
+        .map(|_| recv_within(&results, limit))
         .collect::<io::Result<Vec<_>>>()?;
     for talker in talkers {
         talker.finish()?;

@@ -71,7 +71,8 @@ pub fn arm_parent_death_signal() {
 
 /// A child process that is killed and reaped when this guard is dropped.
 ///
-/// Use [`ChildGuard::wait_timeout`] or [`ChildGuard::wait`] to collect a normal exit.
+/// Use [`ChildGuard::wait_timeout`] or [`ChildGuard::finish_within`] to collect a normal exit
+/// (the guard derefs to [`Child`], so `wait` works too).
 #[derive(Debug)]
 pub struct ChildGuard {
     child: Child,

@@ -4,6 +4,10 @@
 //! hidden `child` subcommands (see [`crate::roles`]): in the tests it is
 //! `env!("CARGO_BIN_EXE_ipc")`, in your own program `std::env::current_exe()`. Wait for (reap)
 //! every child you start, and never leave one running when you return.
+//!
+//! The lesson's children die with their parent (`PR_SET_PDEATHSIG`), and to the kernel the
+//! parent is the *thread* that started them: start a child on the thread that talks to it and
+//! waits for it, not on a helper thread that ends first.
 
 use std::io;
 use std::path::Path;
