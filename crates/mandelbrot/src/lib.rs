@@ -1,4 +1,27 @@
-//! This lesson is being written.
+//! # Mandelbrot: from one loop to every core, with pictures
+//!
+//! The seeds' Mandelbrot exercise (seed 000), ported and then made as fast as the hardware allows.
+//! Read the modules in this order:
+//!
+//! 1. [`params`]: what to render (the view, the image size, the iteration cap), validated;
+//! 2. [`escape`]: the escape count of one point, and of one row: the loop all the work is in;
+//! 3. [`strategies`]: the same picture rendered sequentially, by bands of threads, by interleaved
+//!    rows, by rayon, with SIMD, and with SIMD on every core;
+//! 4. [`simd`]: many pixels per instruction, and why one vector at a time is not enough;
+//! 5. [`picture`]: counts to Turbo colours, PNG and `.npy` files, written atomically;
+//! 6. [`zoom`]: the seeds' zoom video as a lazy iterator of frames streamed into an animated PNG.
+//!
+//! The exercises are in [`exercises`].
+
+pub mod escape;
+pub mod params;
+pub mod picture;
+pub mod simd;
+pub mod strategies;
+pub mod zoom;
+
+pub use params::{Params, ParamsError, View};
+pub use strategies::{Counts, Rendering, Strategy};
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
 #[cfg_attr(feature = "solutions", path = "../solutions/exercises.rs")]

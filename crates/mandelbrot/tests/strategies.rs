@@ -1,0 +1,153 @@
+//! Every strategy gives bit-identical counts, on several views and awkward sizes.
+
+use std::time::Duration;
+
+use mandelbrot::escape::{escape_count, escape_count_complex};
+use mandelbrot::simd::{self, Kernel};
+use mandelbrot::strategies::{self, Counts, Scheduling};
+use mandelbrot::{Params, Strategy, View};
+use num_complex::Complex64;
+
+fn views() -> Vec<View> {
+    vec![
+        View::seeds(4, 3),
+        // The seahorse valley, deep enough for long escape counts.
+        View::centered(-0.743653884279361, 0.131822903750375, 2000.0, 4, 3).unwrap(),
+        // Near the cusp and the real axis: many points right at the border.
+        View::new(0.2, 0.3, -0.05, 0.05).unwrap(),
+        // Mostly outside, including points far away (|c| > 2).
+        View::new(-10.0, 10.0, -3.0, 7.0).unwrap(),
+    ]
+}
+
+fn all_strategies_agree(params: &Params) {
+    let reference = strategies::render(params, Strategy::Sequential, 1).counts;
+    for strategy in Strategy::IN_PROCESS {
+        for threads in [1, 2, 3, 5] {
+            let got = strategies::render(params, strategy, threads).counts;
+            assert_eq!(
+                got, reference,
+                "{strategy} with {threads} threads on {params:?}"
+            );
+        }
+    }
+    for kernel in Kernel::available() {
+        let mut row = vec![0; params.width()];
+        for i in 0..params.height() {
+            simd::render_row_with(kernel, params, i, &mut row);
+            assert_eq!(
+                row[..],
+                reference.data[i * params.width()..(i + 1) * params.width()],
+                "{kernel:?} row {i}"
+            );
+        }
+    }
+}
+
+#[test]
+fn identical_counts_on_several_views_and_odd_sizes() {
+    testkit::deadline(Duration::from_secs(60), || {
+        for (w, h) in [(1, 1), (7, 3), (33, 17), (61, 29)] {
+            for view in views() {
+                all_strategies_agree(&Params::new(view, w, h, 200).unwrap());
+            }
+        }
+    });
+}
+
+#[test]
+fn identical_counts_with_one_iteration_and_many() {
+    testkit::deadline(Duration::from_secs(60), || {
+        for max_iter in [1, 2, 5, 1000] {
+            all_strategies_agree(&Params::seeds(23, 11, max_iter).unwrap());
+        }
+    });
+}
+
+#[test]
+fn known_points() {
+    for max_iter in [1, 10, 250] {
+        assert_eq!(
+            escape_count(0.0, 0.0, max_iter),
+            max_iter,
+            "0 never escapes"
+        );
+        assert_eq!(
+            escape_count_complex(Complex64::new(0.0, 0.0), max_iter),
+            max_iter
+        );
+        assert_eq!(
+            escape_count(2.0, 2.0, max_iter),
+            1,
+            "2+2i escapes after one step"
+        );
+        assert_eq!(escape_count_complex(Complex64::new(2.0, 2.0), max_iter), 1);
+    }
+    // A 1×1 image at the origin renders the pixel at (x_min, y_min): centre it on 0 exactly.
+    let params = Params::new(View::new(0.0, 1.0, 0.0, 1.0).unwrap(), 1, 1, 77).unwrap();
+    for strategy in Strategy::IN_PROCESS {
+        assert_eq!(
+            strategies::render(&params, strategy, 2).counts.data,
+            vec![77],
+            "{strategy}"
+        );
+    }
+}
+
+#[test]
+fn pixels_follow_the_seeds_mapping() {
+    let params = Params::seeds(8, 4, 50).unwrap();
+    let counts = strategies::render(&params, Strategy::Sequential, 1).counts;
+    let dx = 3.5 / 8.0;
+    let y_min = -3.5 * 4.0 / 8.0 / 2.0;
+    let dy = -2.0 * y_min / 4.0;
+    for i in 0..4 {
+        for j in 0..8 {
+            let (x, y) = (-2.5 + j as f64 * dx, y_min + i as f64 * dy);
+            assert_eq!(counts.get(i, j), escape_count(x, y, 50), "pixel ({i}, {j})");
+        }
+    }
+}
+
+#[test]
+fn threaded_strategies_report_each_thread() {
+    let params = Params::seeds(16, 10, 50).unwrap();
+    assert_eq!(
+        strategies::render(&params, Strategy::Threads, 3)
+            .per_worker
+            .len(),
+        3
+    );
+    assert_eq!(
+        strategies::render(&params, Strategy::ThreadsInterleaved, 4)
+            .per_worker
+            .len(),
+        4
+    );
+    // More threads than rows: one row each, no empty threads.
+    assert_eq!(
+        strategies::render(&params, Strategy::ThreadsInterleaved, 64)
+            .per_worker
+            .len(),
+        10
+    );
+}
+
+#[test]
+fn bands_balance_worse_than_interleaved_rows() {
+    let params = Params::seeds(64, 64, 250).unwrap();
+    let counts: Counts = strategies::render(&params, Strategy::Simd, 1).counts;
+    let bands = strategies::work_per_worker(&counts, 8, Scheduling::Bands);
+    let rows = strategies::work_per_worker(&counts, 8, Scheduling::Interleaved);
+    assert_eq!(bands.iter().sum::<u64>(), counts.total_iterations());
+    assert_eq!(rows.iter().sum::<u64>(), counts.total_iterations());
+    assert!(strategies::imbalance(&bands) > 1.5 * strategies::imbalance(&rows));
+}
+
+#[test]
+fn strategy_names_round_trip() {
+    for s in Strategy::ALL {
+        assert_eq!(s.name().parse::<Strategy>().unwrap(), s);
+    }
+    assert!("fast".parse::<Strategy>().is_err());
+}
