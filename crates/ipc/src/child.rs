@@ -19,6 +19,7 @@
 
 use std::io;
 use std::ops::{Deref, DerefMut};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus};
 use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
@@ -211,5 +212,21 @@ pub fn process_exists(pid: u32) -> bool {
     {
         let _ = pid;
         false
+    }
+}
+
+/// True if a process with this id exists and is not a zombie (it still runs).
+///
+/// An orphan that died is reaped by init (or a subreaper) at its own pace; until then it is a
+/// zombie, which [`process_exists`] still counts.
+pub fn process_running(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state letter follows the command name, which is in parentheses and may hold spaces.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) if Path::new("/proc/self").exists() => false,
+        Err(_) => process_exists(pid),
     }
 }

@@ -112,6 +112,9 @@ enum Role {
         #[arg(value_parser = roles::parse_job)]
         job: jobs::Job,
     },
+    PoolHolder {
+        workers: usize,
+    },
 }
 
 fn parse_protocol(s: &str) -> Result<Protocol, String> {
@@ -185,6 +188,7 @@ fn run_child(role: Role) -> Result<()> {
         Role::Squares => roles::squares()?,
         Role::Increment { path, n } => ipc::exercises::increment_shared(&path, n)?,
         Role::Job { job } => roles::job(job),
+        Role::PoolHolder { workers } => roles::pool_holder(workers)?,
     }
     Ok(())
 }

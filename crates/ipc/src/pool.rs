@@ -367,6 +367,7 @@ where
         Unordered {
             pending: inputs.into_iter().enumerate().collect(),
             ready: VecDeque::new(),
+            refill_failed: false,
             pool: self,
         }
     }
@@ -619,6 +620,9 @@ where
     pool: &'a mut ProcessPool<Req, Resp>,
     pending: VecDeque<(usize, Req)>,
     ready: VecDeque<Result<(usize, Resp), PoolError>>,
+    /// A replacement failed to start: report it once, go on with the workers left, and try
+    /// again on the next call.
+    refill_failed: bool,
 }
 
 impl<Req, Resp> Unordered<'_, Req, Resp>
@@ -638,8 +642,10 @@ where
     /// Replaces dead workers, then gives every idle worker a task.
     fn feed(&mut self) {
         if !self.pending.is_empty()
+            && !self.refill_failed
             && let Err(e) = self.pool.refill()
         {
+            self.refill_failed = true;
             self.ready.push_back(Err(e));
         }
         for slot in 0..self.pool.slots.len() {

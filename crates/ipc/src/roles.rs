@@ -5,7 +5,9 @@
 //! - `child squares` answers `<x * x> <its pid>` for each line `x`, until stdin closes;
 //! - `child increment <path> <n>` runs the student's [`crate::exercises::increment_shared`];
 //! - `child job <job>` runs one [`Job`] (`square:7`, `sleep:50:3`, `pid`, `abort`, `panic`,
-//!   `exit:3`) and prints its answer.
+//!   `exit:3`) and prints its answer;
+//! - `child pool-holder <workers>` starts a process pool, prints its workers' pids and keeps
+//!   them busy for a minute (the tests kill it with `SIGKILL` to show its workers die too).
 
 use std::io::{self, BufRead, Write};
 
@@ -91,3 +93,20 @@ impl std::fmt::Display for ChildDied {
 }
 
 impl std::error::Error for ChildDied {}
+
+/// `child pool-holder <workers>`: a pool of the lesson's workers, busy for a minute.
+pub fn pool_holder(workers: usize) -> Result<(), crate::pool::PoolError> {
+    let mut pool = crate::pool::ProcessPool::<Job, u64>::new(workers, std::env::current_exe()?)?;
+    let pids: Vec<String> = pool.pids().iter().map(u32::to_string).collect();
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", pids.join(" "))?;
+    out.flush()?;
+    // Busy workers do not notice that the pool is gone (they are not reading their channel):
+    // only PR_SET_PDEATHSIG ends them if this process is killed.
+    let long = Job::SleepThen {
+        ms: 60_000,
+        value: 0,
+    };
+    pool.map(vec![long; workers])?;
+    Ok(())
+}

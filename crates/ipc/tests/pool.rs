@@ -250,3 +250,42 @@ fn the_pool_can_move_between_threads() {
     is_send::<ProcessPool<Job, u64>>();
     is_send::<PoolError>();
 }
+
+#[test]
+fn workers_die_with_a_parent_killed_by_sigkill() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    deadline(LIMIT, || {
+        // A parent that keeps a pool of 2 busy, then is killed without a chance to drop it.
+        let mut holder = ipc::child::ChildGuard::spawn(
+            Command::new(EXE)
+                .args(["child", "pool-holder", "2"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped()),
+        )
+        .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(holder.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let pids: Vec<u32> = line
+            .split_whitespace()
+            .map(|p| p.parse().unwrap())
+            .collect();
+        assert_eq!(pids.len(), 2, "{line:?}");
+        assert!(pids.iter().all(|&pid| ipc::child::process_running(pid)));
+        // Let the holder hand each worker its minute-long task.
+        std::thread::sleep(Duration::from_millis(300));
+        let status = holder.kill_and_reap().unwrap();
+        assert_eq!(status.signal(), Some(libc::SIGKILL));
+        // PR_SET_PDEATHSIG: the kernel kills the orphans at once; give it a moment.
+        let give_up = std::time::Instant::now() + Duration::from_secs(10);
+        while pids.iter().any(|&pid| ipc::child::process_running(pid)) {
+            assert!(
+                std::time::Instant::now() < give_up,
+                "workers outlived their killed parent"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+}
