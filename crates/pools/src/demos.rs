@@ -4,6 +4,7 @@
 //! All of them use the seeds' `worker_task`: sleep 0.1 s, return `(x, x * x)`, on `1..=10` with
 //! four workers — so ten tasks take three rounds, about 0.3 s, whatever the method.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -15,6 +16,7 @@ use rand::{Rng, SeedableRng};
 use crate::error::JobError;
 use crate::handle::as_completed;
 use crate::pool::{ThreadPool, current_worker};
+use crate::process::{self, WorkerRequest, WorkerResponse};
 
 /// The seeds' data.
 pub fn data() -> Vec<u64> {
@@ -227,13 +229,40 @@ pub fn submit_and_starmap() {
     );
 }
 
-/// Every API demo, then the advice.
-pub fn api() {
+/// The same `map` on worker processes (the ipc lesson's process pool running copies of `exe`).
+pub fn map_on_processes(exe: &Path) -> Result<(), ipc::pool::PoolError> {
+    println!("=== map() on 4 worker processes ===");
+    let started = Instant::now();
+    let mut pool = process::start(4, exe)?;
+    println!("4 processes started in {}", elapsed(started));
+    let requests = data()
+        .into_iter()
+        .map(WorkerRequest::SleepySquare)
+        .collect();
+    let results: Vec<(u64, u64)> = pool
+        .map(requests)?
+        .into_iter()
+        .filter_map(|response| match response {
+            WorkerResponse::Pair(x, square) => Some((x, square)),
+            _ => None,
+        })
+        .collect();
+    println!("Results: {results:?} from processes {:?}", pool.pids());
+    println!("Time taken: {} (start-up included)\n", elapsed(started));
+    Ok(())
+}
+
+/// Every API demo (the process-pool one when `exe`, a worker binary, is given), then the advice.
+pub fn api(exe: Option<&Path>) -> Result<(), ipc::pool::PoolError> {
     map();
     map_async();
     imap();
     imap_unordered();
     submit_and_starmap();
+    if let Some(exe) = exe {
+        map_on_processes(exe)?;
+    }
     print!("{WHEN_TO_USE_WHICH}");
     println!();
+    Ok(())
 }

@@ -46,7 +46,8 @@ mod cli {
     enum Demo {
         /// The hand-made pool: execute, a panicking job, graceful drop, shutdown_now.
         Pool,
-        /// map, map_async, imap, imap_unordered, submit + as_completed, starmap; when to use which.
+        /// map, map_async, imap, imap_unordered, submit + as_completed, starmap, map on processes;
+        /// when to use which.
         Api,
         /// The seeds' benchmark: worker_task on 1..=50000 by every strategy, checked and timed.
         Race(RaceArgs),
@@ -142,14 +143,14 @@ mod cli {
     fn run(demo: Option<Demo>) -> Result<()> {
         match demo {
             Some(Demo::Pool) => demos::hand_made_pool(),
-            Some(Demo::Api) => demos::api(),
+            Some(Demo::Api) => api()?,
             Some(Demo::Race(args)) => race(&args)?,
             Some(Demo::Granularity(args)) => granularity(&args)?,
             Some(Demo::Pi(args)) => pi(&args)?,
             Some(Demo::Timeline(args)) => timeline(&args)?,
             None => {
                 demos::hand_made_pool();
-                demos::api();
+                api()?;
                 race(&RaceArgs {
                     repeats: 1,
                     no_processes: false,
@@ -173,6 +174,11 @@ mod cli {
             }
         }
         Ok(())
+    }
+
+    fn api() -> Result<()> {
+        let exe = std::env::current_exe().context("finding this binary for the process pool")?;
+        Ok(demos::api(Some(&exe))?)
     }
 
     fn race(args: &RaceArgs) -> Result<()> {

@@ -28,6 +28,8 @@ pub enum WorkerRequest {
     },
     /// One task of the timeline demo: do it and say when it ran.
     Timed(TaskKind),
+    /// The seeds' `worker_task` of the API demos: sleep 0.1 s, answer `(x, x²)`.
+    SleepySquare(u64),
 }
 
 /// A task whose start and end the timeline draws.
@@ -52,6 +54,8 @@ pub enum WorkerResponse {
     Collatz(Vec<u64>),
     /// When a [`WorkerRequest::Timed`] task ran, and in which process.
     Timed(TaskSpan),
+    /// The answer to a [`WorkerRequest::SleepySquare`]: `(x, x²)`.
+    Pair(u64, u64),
 }
 
 /// When one task ran: wall-clock times, comparable across processes.
@@ -102,6 +106,10 @@ pub fn handle_request(request: WorkerRequest) -> WorkerResponse {
         WorkerRequest::Timed(kind) => {
             WorkerResponse::Timed(run_timed(kind, u64::from(std::process::id())))
         }
+        WorkerRequest::SleepySquare(x) => {
+            let (x, square) = crate::demos::sleepy_task(x);
+            WorkerResponse::Pair(x, square)
+        }
     }
 }
 
@@ -132,7 +140,7 @@ pub fn collatz(pool: &mut Pool, inputs: Range<u64>, chunk: usize) -> Result<Vec<
     for response in pool.map(requests)? {
         match response {
             WorkerResponse::Collatz(part) => out.extend(part),
-            WorkerResponse::Timed(_) => unreachable!("a Collatz request gets a Collatz answer"),
+            other => unreachable!("a Collatz request got {other:?}"),
         }
     }
     Ok(out)

@@ -79,7 +79,7 @@ pub fn on_processes(
         .into_iter()
         .filter_map(|response| match response {
             WorkerResponse::Timed(span) => Some(span),
-            WorkerResponse::Collatz(_) => None,
+            _ => None,
         })
         .collect())
 }

@@ -168,3 +168,15 @@ fn the_timeline_records_every_task_and_draws_it() {
         assert!(svg.matches("<rect").count() >= 10, "one bar per task");
     });
 }
+
+#[test]
+fn the_seeds_map_runs_on_processes_too() {
+    deadline(LIMIT, || {
+        use pools::process::{WorkerRequest, WorkerResponse};
+        let mut pool = pools::process::start(2, worker_binary()).unwrap();
+        let requests = (1..=4).map(WorkerRequest::SleepySquare).collect();
+        let answers = pool.map(requests).unwrap();
+        let expected: Vec<_> = (1..=4).map(|x| WorkerResponse::Pair(x, x * x)).collect();
+        assert_eq!(answers, expected);
+    });
+}
