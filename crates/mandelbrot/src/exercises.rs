@@ -14,7 +14,7 @@ use crate::params::Params;
 /// `xx = zx·zx; yy = zy·zy; xy = zx·zy;` stop if `xx + yy > 4`; `zx = (xx − yy) + cx;`
 /// `zy = (xy + xy) + cy`.
 ///
-/// ```ignore
+/// ```text
 /// assert_eq!(escape_count(0.0, 0.0, 100), 100); // in the set: never escapes
 /// assert_eq!(escape_count(2.0, 2.0, 100), 1);   // one step, then |z| > 2
 /// assert_eq!(escape_count(1.0, 0.0, 100), 3);   // z = 0, 1, 2, 5
@@ -31,7 +31,7 @@ pub fn escape_count(cx: f64, cy: f64, max_iter: u32) -> u32 {
 /// escape count of each pixel, whose point is `(params.x_of(j), params.y_of(row))`. (Use your
 /// exercise 1, or `crate::escape::escape_count`.)
 ///
-/// ```ignore
+/// ```text
 /// let params = Params::seeds(4, 6, 50)?;
 /// let mut band = vec![0; 2 * 4]; // rows 3 and 4
 /// render_band(&params, 3, &mut band);
@@ -49,7 +49,7 @@ pub fn render_band(params: &Params, first_row: usize, band: &mut [u32]) {
 /// this safe without locks). Any number of threads must work, including one, and more threads than
 /// rows; the result must equal a sequential render exactly.
 ///
-/// ```ignore
+/// ```text
 /// let params = Params::seeds(31, 7, 100)?;
 /// let counts = render_parallel(&params, 3);
 /// assert_eq!(counts.len(), 31 * 7);
@@ -66,7 +66,7 @@ pub fn render_parallel(params: &Params, threads: usize) -> Vec<u32> {
 /// in increasing order. There are always `workers` lists (some empty when there are fewer rows than
 /// workers); `workers` is at least 1.
 ///
-/// ```ignore
+/// ```text
 /// assert_eq!(deal_rows(5, 2), vec![vec![0, 2, 4], vec![1, 3]]);
 /// assert_eq!(deal_rows(1, 3), vec![vec![0], vec![], vec![]]);
 /// ```
@@ -82,7 +82,7 @@ pub fn deal_rows(height: usize, workers: usize) -> Vec<Vec<usize>> {
 /// its `factor × factor` block, per channel, rounded to nearest (halves up): `(sum + n/2) / n` with
 /// `n = factor²`. Columns and rows left over at the right and bottom are dropped.
 ///
-/// ```ignore
+/// ```text
 /// let img = [[0, 0, 0], [10, 20, 30], [1, 1, 1], [2, 2, 2]]; // 2×2
 /// assert_eq!(downsample(&img, 2, 2, 2), vec![[3, 6, 8]]);  // (13+2)/4, (23+2)/4, (33+2)/4
 /// ```

@@ -18,6 +18,7 @@ use mandelbrot::params::{
     DEFAULT_HEIGHT, DEFAULT_MAX_ITER, DEFAULT_WIDTH, MAX_ITER_LIMIT, MAX_SIDE,
 };
 use mandelbrot::picture::{self, Format, PictureError};
+use mandelbrot::processes;
 use mandelbrot::strategies::{self, Scheduling};
 use mandelbrot::zoom::{self, ZoomConfig, ZoomError};
 use mandelbrot::{Params, ParamsError, Rendering, Strategy, View};
@@ -136,6 +137,17 @@ fn parse_floats<const N: usize>(s: &str) -> Result<[f64; N], String> {
 }
 
 fn main() -> ExitCode {
+    // A worker of the `processes` strategy is this same binary, started by the pool: it serves
+    // bands and nothing else. This check must come before anything else in `main`.
+    if ipc::pool::is_worker() {
+        return match processes::serve() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("mandelbrot worker: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -205,12 +217,16 @@ impl SizeArgs {
     }
 }
 
-/// Renders with any strategy, including worker processes.
+/// Renders with any strategy; for `processes`, starts a pool of `threads` workers first (not
+/// timed: a real program starts its pool once).
 fn render_with(params: &Params, strategy: Strategy, threads: usize) -> Result<Rendering> {
-    if strategy == Strategy::Processes {
-        bail!("the processes strategy is not available in this build yet");
+    if strategy != Strategy::Processes {
+        return Ok(strategies::render(params, strategy, threads));
     }
-    Ok(strategies::render(params, strategy, threads))
+    let exe = std::env::current_exe().context("finding this program to start workers")?;
+    let mut pool =
+        processes::BandPool::new(threads, exe).context("starting the worker processes")?;
+    processes::render(params, &mut pool).context("rendering in worker processes")
 }
 
 fn render(args: RenderArgs) -> Result<()> {
@@ -267,7 +283,7 @@ fn save(path: &Path, rendering: &Rendering, params: &Params, say: bool) -> Resul
 fn print_spread(per_worker: &[Duration]) {
     if per_worker.len() > 1 {
         let times: Vec<String> = per_worker.iter().map(|d| fmt_duration(*d)).collect();
-        println!("  busy time per thread: {}", times.join(", "));
+        println!("  busy time per worker: {}", times.join(", "));
     }
 }
 
@@ -295,7 +311,7 @@ fn compare(size: &SizeArgs, output: Option<&Path>) -> Result<()> {
         mandelbrot::simd::Kernel::best().name()
     );
     println!(
-        "{:<20} {:>11} {:>9} {:>12} {:>10}  busy time per thread",
+        "{:<20} {:>11} {:>9} {:>12} {:>10}  busy time per worker",
         "strategy", "time", "speed-up", "M iter/s", "identical"
     );
     let mut reference: Option<Rendering> = None;

@@ -28,6 +28,7 @@ fn bad_input_exits_with_2() {
         &["render", "--center", "nan,0"],
         &["render", "--zoom", "0"],
         &["render", "--strategy", "fastest"],
+        &["render", "--strategy", "processes", "--threads", "0"],
         &["render", "-o", "picture.gif"],
         &["zoom", "--frames", "0"],
         &["zoom", "--supersample", "0"],
@@ -105,4 +106,46 @@ fn render_json_and_files() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(dir.path().join("z.png").exists());
+}
+
+#[test]
+fn processes_strategy_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mandelbrot(
+        &[
+            "render",
+            "--width",
+            "30",
+            "--height",
+            "20",
+            "--strategy",
+            "processes",
+            "--threads",
+            "2",
+            "--json",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["strategy"], "processes");
+    let seq = mandelbrot(
+        &[
+            "render",
+            "--width",
+            "30",
+            "--height",
+            "20",
+            "--strategy",
+            "sequential",
+            "--json",
+        ],
+        dir.path(),
+    );
+    let seq: serde_json::Value = serde_json::from_slice(&seq.stdout).unwrap();
+    assert_eq!(report["total_iterations"], seq["total_iterations"]);
 }

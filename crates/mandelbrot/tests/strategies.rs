@@ -151,3 +151,39 @@ fn strategy_names_round_trip() {
     }
     assert!("fast".parse::<Strategy>().is_err());
 }
+
+#[test]
+fn worker_processes_give_the_same_counts() {
+    use mandelbrot::processes::{self, BandPool};
+    testkit::deadline(Duration::from_secs(60), || {
+        let mut pool = BandPool::new(3, env!("CARGO_BIN_EXE_mandelbrot")).unwrap();
+        for (w, h) in [(1, 1), (7, 3), (33, 17)] {
+            for view in views() {
+                let params = Params::new(view, w, h, 150).unwrap();
+                let expected = strategies::render(&params, Strategy::Sequential, 1).counts;
+                let got = processes::render(&params, &mut pool).unwrap();
+                assert_eq!(got.counts, expected, "{params:?}");
+                assert_eq!(
+                    got.per_worker.len(),
+                    processes::band_tasks(&params, 3).len()
+                );
+            }
+        }
+    });
+}
+
+#[test]
+fn band_tasks_cover_every_row_once() {
+    use mandelbrot::processes::band_tasks;
+    for (h, parts) in [(1, 4), (7, 3), (720, 7), (10, 10)] {
+        let params = Params::seeds(5, h, 10).unwrap();
+        let tasks = band_tasks(&params, parts);
+        assert!(tasks.len() <= parts && tasks.iter().all(|t| t.rows > 0));
+        let mut next = 0;
+        for t in &tasks {
+            assert_eq!(t.first_row, next);
+            next += t.rows;
+        }
+        assert_eq!(next, h);
+    }
+}
