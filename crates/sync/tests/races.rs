@@ -1,0 +1,47 @@
+//! Tests of `sync::races`.
+
+use std::time::Duration;
+
+use sync::races::{self, Withdrawal};
+use testkit::deadline;
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+#[test]
+fn lost_update_never_counts_more_than_expected() {
+    let r = deadline(LIMIT, || races::lost_update(4, 20_000));
+    assert_eq!(r.expected, 80_000);
+    assert!(r.actual <= r.expected && r.actual >= 20_000, "{r:?}");
+    assert_eq!(r.lost(), r.expected - r.actual);
+}
+
+#[test]
+fn fetch_add_and_mutex_are_exact() {
+    let (a, m) = deadline(LIMIT, || {
+        (
+            races::fetch_add_count(4, 20_000),
+            races::mutex_count(4, 20_000),
+        )
+    });
+    assert_eq!((a.actual, a.lost()), (80_000, 0));
+    assert_eq!((m.actual, m.lost()), (80_000, 0));
+}
+
+#[test]
+fn atomic_and_locked_withdrawals_never_overdraw() {
+    let (cas, locked) = deadline(LIMIT, || {
+        (
+            races::check_then_act(100, Withdrawal::CompareAndSwap),
+            races::check_then_act(100, Withdrawal::Locked),
+        )
+    });
+    assert_eq!((cas, locked), (0, 0));
+}
+
+#[test]
+fn racy_check_then_act_is_counted_within_bounds() {
+    let overdrawn = deadline(LIMIT, || {
+        races::check_then_act(50, Withdrawal::CheckThenAct)
+    });
+    assert!(overdrawn <= 50);
+}
