@@ -6,6 +6,19 @@
 //! puts Python's `multiprocessing.Pool` / `concurrent.futures` API on it ([`handle`], [`map`],
 //! [`imap`]), and races every way of parallelizing the seeds' Collatz workload.
 //!
+//! Read in this order:
+//! - `queue` — the job queue, a channel made of a `Mutex`, a `Condvar` and a `VecDeque`;
+//! - `pool` — `ThreadPool`: workers, panics caught as values, graceful drop, `shutdown_now`;
+//! - `handle`, `map`, `imap` — `submit`/`as_completed`, `map`/`map_async`/`starmap`,
+//!   `imap`/`imap_unordered`;
+//! - `demos` — the seeds' demos of each method, and when to use which;
+//! - `collatz`, `race` — the seeds' workload and every strategy, timed and checked;
+//! - `process` — the same work on worker processes (the ipc lesson's process pool);
+//! - `granularity`, `monte_carlo`, `overhead` — chunk sizes and contention, a reproducible
+//!   simulation, what an empty job costs;
+//! - `timeline` — a picture of who ran what, when;
+//! - `exercises` — your turn.
+//!
 //! Under `--cfg loom` only the [`queue`] module is built: it is what the loom model checks.
 
 #[cfg(not(loom))]
