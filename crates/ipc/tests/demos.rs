@@ -102,9 +102,10 @@ fn atomic_and_locked_counters_end_exact_and_load_store_never_gains() {
             let r = shared::counter(exe(), 2, 20_000, mode).unwrap();
             assert_eq!(r.actual, 40_000, "{mode:?}");
         }
-        // Lost updates are likely but not certain; more than the total is impossible.
+        // Lost updates are likely but not certain; more than the total is impossible (and,
+        // in theory, two racing processes can lose all but 2).
         let r = shared::counter(exe(), 2, 20_000, Increment::LoadStore).unwrap();
-        assert!(r.actual <= 40_000 && r.actual >= 20_000, "{r:?}");
+        assert!((2..=40_000).contains(&r.actual), "{r:?}");
         assert_eq!(r.lost(), 40_000 - r.actual);
     });
 }
