@@ -118,15 +118,20 @@ fn shutdown_now_drops_the_queue_and_cancels_its_handles() {
             })
             .collect();
         gate.wait();
+        let mut queued = queued;
+        let last = queued.pop().unwrap();
+        // The running job may finish only once the queue has been drained: the last queued
+        // handle reports `Cancelled` exactly then (its job, and the sender in it, was dropped).
         let releaser = {
             let gate = Arc::clone(&gate);
             thread::spawn(move || {
-                thread::sleep(Duration::from_millis(50));
+                let outcome = last.wait();
                 gate.wait();
+                outcome
             })
         };
         assert_eq!(pool.shutdown_now(), 10);
-        releaser.join().unwrap();
+        assert_eq!(releaser.join().unwrap(), Err(JobError::Cancelled));
         assert_eq!(started.wait(), Ok("finished"));
         assert_eq!(ran.load(Ordering::SeqCst), 0);
         for handle in queued {
