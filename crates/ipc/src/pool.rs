@@ -257,6 +257,22 @@ struct Starting<Req, Resp> {
     accepted: mpsc::Receiver<Result<Hello<Req, Resp>, IpcError>>,
 }
 
+impl<Req, Resp> Starting<Req, Resp>
+where
+    Req: Serialize + DeserializeOwned,
+    Resp: Serialize + DeserializeOwned,
+{
+    /// Gives up on a child that has not connected yet: kill and reap it, and unblock the
+    /// thread waiting in `accept` by connecting to the server ourselves.
+    fn abandon(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Ok(me) = IpcSender::<Hello<Req, Resp>>::connect(self.server_name) {
+            let _ = me.send(Bootstrap::Cancel);
+        }
+    }
+}
+
 /// A pool of worker processes mapping `Req` to `Resp` (see the [module docs](self)).
 pub struct ProcessPool<Req, Resp> {
     exe: PathBuf,
@@ -306,12 +322,24 @@ where
             spawner: Spawner::new()?,
             _resp: PhantomData,
         };
-        // Start every child first, then wait for each: the children boot in parallel.
-        let starting = (0..workers)
-            .map(|_| pool.start_child())
-            .collect::<Result<Vec<_>, _>>()?;
-        for (slot, child) in starting.into_iter().enumerate() {
-            pool.finish_start(slot, child)?;
+        // Start every child first, then wait for each: the children boot in parallel. On a
+        // failure, the children already started are ended too (the pool's drop ends the rest).
+        let mut starting = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            match pool.start_child() {
+                Ok(child) => starting.push(child),
+                Err(e) => {
+                    starting.into_iter().for_each(Starting::abandon);
+                    return Err(e);
+                }
+            }
+        }
+        let mut starting = starting.into_iter().enumerate();
+        while let Some((slot, child)) = starting.next() {
+            if let Err(e) = pool.finish_start(slot, child) {
+                starting.for_each(|(_, child)| child.abandon());
+                return Err(e);
+            }
         }
         Ok(pool)
     }

@@ -210,7 +210,7 @@ fn a_malformed_message_is_an_error_not_a_panic() {
 #[test]
 fn a_binary_that_is_not_a_worker_fails_the_bootstrap_without_hanging() {
     deadline(LIMIT, || {
-        let err = ProcessPool::<Job, u64>::new(1, "/bin/true")
+        let err = ProcessPool::<Job, u64>::new(3, "/bin/true")
             .err()
             .expect("bootstrap must fail");
         assert!(matches!(err, PoolError::Bootstrap { .. }), "{err}");
