@@ -22,6 +22,9 @@ pub const CHILD_ROLE: &str = "memory";
 pub struct Identity {
     /// Process id.
     pub pid: u32,
+    /// Process name: the program and its arguments (`ipc`, `ipc child memory`), since Rust
+    /// processes have no `Process-1` style names.
+    pub process: String,
     /// Thread name (`main` for the main thread).
     pub thread: String,
     /// Thread id, as Rust formats it.
@@ -34,6 +37,7 @@ impl Identity {
         let me = thread::current();
         Self {
             pid: std::process::id(),
+            process: process_name(),
             thread: me.name().unwrap_or("<unnamed>").to_string(),
             thread_id: format!("{:?}", me.id()),
         }
@@ -44,10 +48,27 @@ impl std::fmt::Display for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "pid {} thread {} ({})",
-            self.pid, self.thread, self.thread_id
+            "pid {} process `{}` thread {} ({})",
+            self.pid, self.process, self.thread, self.thread_id
         )
     }
+}
+
+/// The program's file name and its arguments.
+fn process_name() -> String {
+    let mut args = std::env::args();
+    let program = args
+        .next()
+        .map(|p| {
+            Path::new(&p)
+                .file_name()
+                .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_default();
+    std::iter::once(program)
+        .chain(args)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What the demo saw.
@@ -112,14 +133,14 @@ pub fn not_shared(exe: &Path) -> io::Result<NotShared> {
 }
 
 /// The child's side: its own `data`, changed, reported on stdout as
-/// `pid=<pid> thread=<name> thread_id=<id> data=<n>`.
+/// `pid=<pid> thread=<name> thread_id=<id> data=<n> process=<name and arguments>`.
 pub fn child_main() {
     let mut data = [0u64];
     data[0] += 1;
     let me = Identity::current();
     println!(
-        "pid={} thread={} thread_id={} data={}",
-        me.pid, me.thread, me.thread_id, data[0]
+        "pid={} thread={} thread_id={} data={} process={}",
+        me.pid, me.thread, me.thread_id, data[0], me.process
     );
 }
 
@@ -131,8 +152,13 @@ fn parse_child_report(line: &str) -> io::Result<(Identity, Vec<u64>)> {
     };
     let pid = field("pid")?.parse().map_err(bad_data)?;
     let data = field("data")?.parse().map_err(bad_data)?;
+    let process = line
+        .split_once("process=")
+        .map(|(_, name)| name.trim().to_string())
+        .ok_or_else(|| bad_data(format!("child report lacks `process`: {line:?}")))?;
     let identity = Identity {
         pid,
+        process,
         thread: field("thread")?.to_string(),
         thread_id: field("thread_id")?.to_string(),
     };

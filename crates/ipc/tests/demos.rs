@@ -29,6 +29,11 @@ fn a_child_changes_its_own_memory_not_the_parents() {
     assert_ne!(r.child.pid, r.parent.pid);
     assert_eq!(r.thread.pid, r.parent.pid);
     assert_eq!(r.thread.thread, "worker");
+    assert!(
+        r.child.process.ends_with("child memory"),
+        "{}",
+        r.child.process
+    );
 }
 
 #[test]
