@@ -1,4 +1,37 @@
-//! This lesson is being written.
+//! # Downloader: I/O-bound concurrency against a real HTTP server
+//!
+//! A download spends nearly all its time waiting: for the connection, for the server to answer,
+//! for the next piece of the body. While one thread waits, others can wait too, so a handful of
+//! threads finish a list of URLs many times faster than one, even on a single core. This lesson
+//! ports the seeds' downloaders (five URLs, images, the imgur gallery with `DownloadWorker`
+//! threads and a `Queue`, the weather of 17 cities) and makes them a real tool:
+//!
+//! - [`server`]: a local HTTP server (tiny_http) with a PNG gallery, a weather API and failure
+//!   endpoints, so everything works offline and the tests can count what clients do;
+//! - [`name`]: safe file names from hostile URLs;
+//! - [`fetch`]: one download, streamed to a temporary file, renamed when complete;
+//! - [`retry`]: retries of transient failures with exponential backoff;
+//! - [`strategy`]: sequential, a thread per URL, a worker pool, rayon, the pools lesson's pool;
+//! - [`report`]: a batch and its summary; [`progress`]: terminal bars;
+//! - [`weather`]: JSON from 17 cities, collected through a `Mutex` or through `join`;
+//! - [`demo`]: the race of strategies and the weather, as the CLI shows them.
+
+pub mod demo;
+pub mod error;
+pub mod fetch;
+pub mod gallery;
+pub mod name;
+pub mod progress;
+pub mod report;
+pub mod retry;
+pub mod server;
+pub mod strategy;
+pub mod weather;
+
+pub use error::DownloadError;
+pub use fetch::{Config, Downloader, Job, Outcome};
+pub use server::LocalServer;
+pub use strategy::Strategy;
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
 #[cfg_attr(feature = "solutions", path = "../solutions/exercises.rs")]

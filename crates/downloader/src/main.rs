@@ -1,1 +1,339 @@
-fn main() {}
+//! `downloader`: fetch lists of URLs with the strategy of your choice, and the lesson's demos.
+//!
+//! With no subcommand it starts its local server, races every strategy over the gallery, prints
+//! the table, then runs the weather demo. `serve` runs the server alone; `fetch` downloads anything.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use downloader::demo;
+use downloader::fetch::validate_url;
+use downloader::progress::{Bars, Progress, Silent};
+use downloader::report::{Summary, download_all};
+use downloader::retry::RetryPolicy;
+use downloader::{Config, DownloadError, Downloader, LocalServer, Strategy};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "I/O-bound concurrency: download lists of URLs sequentially, with threads, a worker pool or rayon"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Race every strategy over the local gallery and print the table.
+    Race(RaceArgs),
+    /// The weather of 17 cities, serially and with threads (a Mutex'd map vs results through join).
+    Weather {
+        /// Latency of each request, in milliseconds.
+        #[arg(long, default_value_t = 50)]
+        latency_ms: u64,
+    },
+    /// Run the local server alone, print its URL, until Ctrl-C (or --seconds).
+    Serve {
+        /// Stop after this many seconds.
+        #[arg(long)]
+        seconds: Option<u64>,
+    },
+    /// Download URLs (given or listed in a file) into a directory.
+    Fetch(FetchArgs),
+}
+
+#[derive(Args)]
+struct RaceArgs {
+    /// Gallery images to download.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    count: u64,
+    /// Latency of each request, in milliseconds.
+    #[arg(long, default_value_t = 50)]
+    latency_ms: u64,
+    /// Workers of the pool strategies.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=256))]
+    workers: u64,
+    /// Where the files go (one folder per strategy).
+    #[arg(long, default_value = "downloads")]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct FetchArgs {
+    /// URLs to download (http or https).
+    #[arg(required_unless_present = "list")]
+    urls: Vec<String>,
+    /// A file with one URL per line (blank lines and lines starting with # are skipped).
+    #[arg(long)]
+    list: Option<PathBuf>,
+    /// The output directory (created if needed).
+    #[arg(long, default_value = "downloads")]
+    out: PathBuf,
+    /// How to run the downloads.
+    #[arg(long, value_enum, default_value_t = Strategy::WorkerPool)]
+    strategy: Strategy,
+    /// Workers of the pool strategies.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=256))]
+    workers: u64,
+    /// Download even when a file of the same size is already there.
+    #[arg(long)]
+    force: bool,
+    /// The largest file accepted, in bytes.
+    #[arg(long, default_value_t = 512 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    max_bytes: u64,
+    /// Seconds to wait for a connection.
+    #[arg(long, default_value_t = 10.0, value_parser = parse_seconds)]
+    connect_timeout: f64,
+    /// Seconds to wait for any single read.
+    #[arg(long, default_value_t = 30.0, value_parser = parse_seconds)]
+    read_timeout: f64,
+    /// Retries of transient failures (connection errors, 5xx, 429).
+    #[arg(long, default_value_t = 3)]
+    retries: u32,
+    /// Redirects followed at most.
+    #[arg(long, default_value_t = 5)]
+    max_redirects: u32,
+    /// No progress bars and no per-file lines; only the summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
+}
+
+/// An error caused by what the user asked for: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct BadInput(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => run_all(),
+        Some(Command::Race(args)) => race(&args),
+        Some(Command::Weather { latency_ms }) => weather(latency_ms),
+        Some(Command::Serve { seconds }) => serve(seconds),
+        Some(Command::Fetch(args)) => fetch(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            if error.downcast_ref::<BadInput>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn run_all() -> anyhow::Result<ExitCode> {
+    race(&RaceArgs {
+        count: 32,
+        latency_ms: 50,
+        workers: 8,
+        out: PathBuf::from("downloads"),
+    })?;
+    println!();
+    weather(50)
+}
+
+fn race(args: &RaceArgs) -> anyhow::Result<ExitCode> {
+    let server = LocalServer::start().context("starting the local server")?;
+    println!(
+        "Race: {} gallery images from {} (each answered after {} ms), {} workers, into {}/<strategy>/",
+        args.count,
+        server.base_url(),
+        args.latency_ms,
+        args.workers,
+        args.out.display()
+    );
+    let latency = Duration::from_millis(args.latency_ms);
+    let rows = demo::race(
+        &server,
+        &args.out,
+        args.count as usize,
+        latency,
+        args.workers as usize,
+    )
+    .map_err(bad_input_if_local)?;
+    print!("{}", demo::table(&rows));
+    println!(
+        "Ideal with {} workers: ceil({}/{}) x {} ms = {} ms. Threads help because they wait, not compute:",
+        args.workers,
+        args.count,
+        args.workers,
+        args.latency_ms,
+        args.count.div_ceil(args.workers) * args.latency_ms
+    );
+    println!(
+        "a thread blocked on a socket costs no CPU, so even 2 cores keep dozens of downloads in flight."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn weather(latency_ms: u64) -> anyhow::Result<ExitCode> {
+    let server = LocalServer::start().context("starting the local server")?;
+    println!(
+        "Weather of 17 cities from {} ({latency_ms} ms per request):",
+        server.base_url()
+    );
+    let runs = demo::weather_runs(&server, latency_ms)?;
+    for run in &runs {
+        println!(
+            "  {:<22} {:>8.3}s  {} cities",
+            run.label,
+            run.elapsed.as_secs_f64(),
+            run.temps.len()
+        );
+    }
+    let same = runs.iter().all(|r| r.temps == runs[0].temps);
+    println!("  all three agree: {same}");
+    for (city, temp) in runs[0].temps.iter().take(5) {
+        println!("  it is {temp:.0}° in {city}");
+    }
+    println!(
+        "  ... The Mutex version shares one map (lock held only to insert); the join version needs no lock."
+    );
+    Ok(if same {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn serve(seconds: Option<u64>) -> anyhow::Result<ExitCode> {
+    let server = LocalServer::start().context("starting the local server")?;
+    println!("Serving on {}", server.base_url());
+    println!(
+        "  try: downloader fetch --out gallery $(curl -s {}/gallery?count=8 | ...)",
+        server.base_url()
+    );
+    println!(
+        "  endpoints: /gallery?count=N /images/image-000.png /weather?q=Rome /bytes/N /status/CODE"
+    );
+    println!(
+        "             /redirect/N /flaky/KEY?fail=K /slow-body /truncated /oversized /unannounced"
+    );
+    println!("  every path takes ?latency_ms=D; /images and /bytes take &rate=BYTES_PER_S");
+    match seconds {
+        Some(s) => std::thread::sleep(Duration::from_secs(s)),
+        None => loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        },
+    }
+    println!("Served {} requests.", server.stats().total());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fetch(args: &FetchArgs) -> anyhow::Result<ExitCode> {
+    let urls = collect_urls(args)?;
+    let config = Config {
+        connect_timeout: Duration::from_secs_f64(args.connect_timeout),
+        read_timeout: Duration::from_secs_f64(args.read_timeout),
+        max_bytes: args.max_bytes,
+        max_redirects: args.max_redirects,
+        retry: RetryPolicy {
+            max_retries: args.retries,
+            ..RetryPolicy::default()
+        },
+        force: args.force,
+        max_idle_per_host: args.workers as usize,
+    };
+    let downloader = Downloader::new(config);
+    let bars = !args.quiet && std::io::stdout().is_terminal();
+    let progress: Arc<dyn Progress> = if bars {
+        Arc::new(Bars::new(urls.len()))
+    } else {
+        Arc::new(Silent)
+    };
+    let summary = download_all(
+        &downloader,
+        &urls,
+        &args.out,
+        args.strategy,
+        args.workers as usize,
+        &progress,
+    )
+    .map_err(bad_input_if_local)?;
+    drop(progress);
+    print_summary(&summary, args);
+    Ok(if summary.all_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The URLs from the command line and the list file, checked before anything is downloaded.
+fn collect_urls(args: &FetchArgs) -> anyhow::Result<Vec<String>> {
+    let mut urls = args.urls.clone();
+    if let Some(list) = &args.list {
+        let text = std::fs::read_to_string(list)
+            .map_err(|e| BadInput(format!("reading {}: {e}", list.display())))?;
+        urls.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(String::from),
+        );
+    }
+    if urls.is_empty() {
+        return Err(BadInput("no URLs to download".into()).into());
+    }
+    for url in &urls {
+        validate_url(url).map_err(|e| BadInput(e.to_string()))?;
+    }
+    Ok(urls)
+}
+
+/// An unwritable output directory is the user's input; other errors are not.
+fn bad_input_if_local(error: DownloadError) -> anyhow::Error {
+    match error {
+        DownloadError::OutputDir { .. } => BadInput(error.to_string()).into(),
+        other => other.into(),
+    }
+}
+
+fn print_summary(summary: &Summary, args: &FetchArgs) {
+    if !args.quiet {
+        for (job, result) in &summary.results {
+            match result {
+                Ok(downloader::Outcome::Downloaded(n)) => {
+                    println!("  downloaded {} ({n} bytes)", job.dest.display())
+                }
+                Ok(downloader::Outcome::Skipped(n)) => println!(
+                    "  skipped    {} ({n} bytes, already there)",
+                    job.dest.display()
+                ),
+                Err(_) => {}
+            }
+        }
+    }
+    println!(
+        "{} downloaded, {} skipped, {} failed, {} bytes in {:.2}s ({}, {} workers)",
+        summary.downloaded(),
+        summary.skipped(),
+        summary.failures().len(),
+        summary.bytes(),
+        summary.elapsed.as_secs_f64(),
+        args.strategy,
+        args.workers
+    );
+    for (job, error) in summary.failures() {
+        println!("  FAILED {}: {error}", job.url);
+    }
+}

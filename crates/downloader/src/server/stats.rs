@@ -1,0 +1,68 @@
+//! Counters the server keeps, so tests can see what clients really did.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Requests in flight, the peak of that number, and hits per path.
+#[derive(Default, Debug)]
+pub struct Stats {
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
+    total: AtomicUsize,
+    hits: Mutex<HashMap<String, usize>>,
+}
+
+impl Stats {
+    /// Records the start of a request for `path`; the returned guard records its end.
+    pub(crate) fn enter(&self, path: &str) -> InFlight<'_> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        self.total.fetch_add(1, Ordering::SeqCst);
+        *self.lock().entry(path.to_string()).or_default() += 1;
+        InFlight { stats: self }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, usize>> {
+        // A panic while counting cannot leave the map half-updated; keep counting.
+        self.hits
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// Requests being answered right now.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The most requests ever answered at the same time (since the start or the last reset).
+    pub fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+
+    /// Forgets the peak (sets it to the number in flight now).
+    pub fn reset_peak(&self) {
+        self.peak.store(self.in_flight(), Ordering::SeqCst);
+    }
+
+    /// Requests received in all.
+    pub fn total(&self) -> usize {
+        self.total.load(Ordering::SeqCst)
+    }
+
+    /// Requests received for exactly this path (without the query string).
+    pub fn hits(&self, path: &str) -> usize {
+        self.lock().get(path).copied().unwrap_or(0)
+    }
+}
+
+/// Marks one request in flight; dropping it ends the request.
+pub(crate) struct InFlight<'a> {
+    stats: &'a Stats,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.stats.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}

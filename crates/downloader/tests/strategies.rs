@@ -1,0 +1,157 @@
+//! Every strategy gives the same, complete files; the pool really runs N at a time.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use downloader::progress::{Progress, Silent};
+use downloader::report::download_all;
+use downloader::{LocalServer, Strategy};
+use testkit::deadline;
+
+fn checksums(dir: &std::path::Path) -> BTreeMap<String, u64> {
+    common::files(dir)
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(dir.join(&name)).unwrap();
+            (name, common::checksum(&bytes))
+        })
+        .collect()
+}
+
+#[test]
+fn every_strategy_writes_byte_identical_files() {
+    deadline(Duration::from_secs(60), || {
+        let server = LocalServer::start().unwrap();
+        let urls = server.gallery_urls(12, Duration::from_millis(5));
+        let expected: BTreeMap<String, u64> = (0..12)
+            .map(|i| {
+                (
+                    downloader::gallery::file_name(i),
+                    common::checksum(&downloader::gallery::png(i)),
+                )
+            })
+            .collect();
+        let root = tempfile::tempdir().unwrap();
+        let progress: Arc<dyn Progress> = Arc::new(Silent);
+        for strategy in Strategy::ALL {
+            let out = root.path().join(strategy.name());
+            let summary =
+                download_all(&common::quick(0), &urls, &out, strategy, 4, &progress).unwrap();
+            assert!(summary.all_ok(), "{strategy}: {:?}", summary.failures());
+            assert_eq!(summary.downloaded(), 12, "{strategy}");
+            assert_eq!(checksums(&out), expected, "{strategy}");
+        }
+    });
+}
+
+#[test]
+fn the_worker_pool_keeps_exactly_n_requests_in_flight() {
+    deadline(Duration::from_secs(30), || {
+        let server = LocalServer::start().unwrap();
+        // Latency long enough that the workers overlap for sure.
+        let urls = server.gallery_urls(12, Duration::from_millis(150));
+        let root = tempfile::tempdir().unwrap();
+        let progress: Arc<dyn Progress> = Arc::new(Silent);
+        for (strategy, workers, peak) in [
+            (Strategy::WorkerPool, 4, 4),
+            (Strategy::Rayon, 3, 3),
+            (Strategy::Pools, 4, 4),
+            (Strategy::Sequential, 4, 1),
+        ] {
+            server.stats().reset_peak();
+            let out = root.path().join(strategy.name());
+            let summary =
+                download_all(&common::quick(0), &urls, &out, strategy, workers, &progress).unwrap();
+            assert!(summary.all_ok());
+            assert_eq!(
+                server.stats().peak(),
+                peak,
+                "{strategy} with {workers} workers"
+            );
+        }
+    });
+}
+
+#[test]
+fn one_failing_url_does_not_stop_the_others() {
+    deadline(Duration::from_secs(30), || {
+        let server = LocalServer::start().unwrap();
+        let mut urls = server.gallery_urls(6, Duration::ZERO);
+        urls.insert(2, server.url("/status/404"));
+        urls.insert(4, server.url("/truncated?size=1000"));
+        let root = tempfile::tempdir().unwrap();
+        let progress: Arc<dyn Progress> = Arc::new(Silent);
+        for strategy in Strategy::ALL {
+            let out = root.path().join(strategy.name());
+            let summary =
+                download_all(&common::quick(0), &urls, &out, strategy, 3, &progress).unwrap();
+            assert_eq!(summary.downloaded(), 6, "{strategy}");
+            let failed: Vec<&str> = summary
+                .failures()
+                .iter()
+                .map(|(job, _)| job.url.as_str())
+                .collect();
+            assert_eq!(failed, [urls[2].as_str(), urls[4].as_str()], "{strategy}");
+            assert_eq!(common::files(&out).len(), 6, "{strategy}: no partial files");
+        }
+    });
+}
+
+#[test]
+fn colliding_names_get_suffixes() {
+    deadline(Duration::from_secs(20), || {
+        let server = LocalServer::start().unwrap();
+        let urls = vec![
+            server.url("/files/a/x.txt"),
+            server.url("/files/b/x.txt"),
+            server.url("/files/c/X.txt"),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let progress: Arc<dyn Progress> = Arc::new(Silent);
+        let summary = download_all(
+            &common::quick(0),
+            &urls,
+            dir.path(),
+            Strategy::WorkerPool,
+            3,
+            &progress,
+        )
+        .unwrap();
+        assert!(summary.all_ok());
+        assert_eq!(common::files(dir.path()), ["X-2.txt", "x-1.txt", "x.txt"]);
+    });
+}
+
+#[test]
+fn the_weather_is_the_same_serially_and_concurrently() {
+    deadline(Duration::from_secs(30), || {
+        let server = LocalServer::start().unwrap();
+        let runs = downloader::demo::weather_runs(&server, 5).unwrap();
+        assert_eq!(runs.len(), 3);
+        for run in &runs {
+            assert_eq!(run.temps.len(), 17, "{}", run.label);
+            assert_eq!(run.temps, runs[0].temps, "{}", run.label);
+        }
+        assert_eq!(runs[0].temps["Zurich"], 18.0);
+    });
+}
+
+#[test]
+fn the_race_table_has_a_row_per_strategy() {
+    deadline(Duration::from_secs(60), || {
+        let server = LocalServer::start().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let rows =
+            downloader::demo::race(&server, dir.path(), 8, Duration::from_millis(2), 4).unwrap();
+        assert_eq!(rows.len(), Strategy::ALL.len());
+        assert!(
+            rows.iter()
+                .all(|r| r.files == 8 && r.failures == 0 && r.bytes == rows[0].bytes)
+        );
+        let table = downloader::demo::table(&rows);
+        assert!(table.contains("worker-pool") && table.contains("speedup"));
+    });
+}
