@@ -69,7 +69,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
 
     println!("\nFiles written by the demos, in {}:", out.display());
-    let files: Vec<PathBuf> = lessons.iter().flat_map(|l| list_files(&out.join(l))).collect();
+    let files: Vec<PathBuf> = lessons
+        .iter()
+        .flat_map(|l| list_files(&out.join(l)))
+        .collect();
     if files.is_empty() {
         println!("  (none)");
     }
