@@ -4,6 +4,8 @@
 //! the report reads in iterations per second. Parallel strategies are measured at 1 worker and at
 //! every core, so the report can compute their parallel efficiency.
 //!
+//! Group `mandelbrot/kernel` compares the SIMD kernels this CPU runs, on one thread.
+//!
 //! A custom `main`: the `processes` strategy's workers are copies of this binary, which must
 //! serve bands instead of benchmarking.
 
@@ -11,6 +13,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use mandelbrot::processes::{self, BandPool};
+use mandelbrot::simd::Kernel;
 use mandelbrot::strategies::{self, Counts};
 use mandelbrot::{Params, Strategy};
 
@@ -89,6 +92,29 @@ fn render(c: &mut Criterion) {
     group.finish();
 }
 
+/// The SIMD kernels this CPU runs, one thread each: portable arrays vs AVX2 vs AVX-512.
+fn kernels(c: &mut Criterion) {
+    let params = Params::seeds(WIDTH, HEIGHT, MAX_ITER).expect("valid parameters");
+    let reference = strategies::render(&params, Strategy::Simd, 1).counts;
+    let mut group = c.benchmark_group("mandelbrot/kernel");
+    group.throughput(Throughput::Elements(reference.total_iterations()));
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    let mut out = Counts::zeros(&params);
+    for kernel in Kernel::available() {
+        group.bench_function(kernel.name(), |b| {
+            b.iter(|| {
+                for (i, row) in out.data.chunks_mut(WIDTH).enumerate() {
+                    mandelbrot::simd::render_row_with(kernel, &params, i, row);
+                }
+            })
+        });
+        assert_eq!(out, reference, "{kernel:?} differs");
+    }
+    group.finish();
+}
+
 fn main() {
     // A worker of the `processes` strategy is a copy of this binary: serve bands, do not bench.
     if ipc::pool::is_worker() {
@@ -100,5 +126,6 @@ fn main() {
     }
     let mut c = Criterion::default().configure_from_args();
     render(&mut c);
+    kernels(&mut c);
     c.final_summary();
 }
