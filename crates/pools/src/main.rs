@@ -97,8 +97,8 @@ mod cli {
 
     #[derive(Args)]
     struct TimelineArgs {
-        /// Where to write the SVG.
-        #[arg(long, default_value = "timeline.svg")]
+        /// Where to write the SVG (its folder must exist).
+        #[arg(long, default_value = "timeline.svg", value_parser = in_existing_folder)]
         out: PathBuf,
         /// Threads or processes per pool.
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
@@ -109,6 +109,23 @@ mod cli {
         /// Leave out the process pools.
         #[arg(long)]
         no_processes: bool,
+    }
+
+    /// Checks an output path up front, so a typo is a usage error (exit code 2), not a failure
+    /// after the work is done.
+    fn in_existing_folder(path: &str) -> Result<PathBuf, String> {
+        let path = PathBuf::from(path);
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if path.file_name().is_none() {
+            return Err(format!("{} is not a file name", path.display()));
+        }
+        if !folder.is_dir() {
+            return Err(format!("the folder {} does not exist", folder.display()));
+        }
+        Ok(path)
     }
 
     pub fn main() -> ExitCode {

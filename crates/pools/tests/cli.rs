@@ -14,6 +14,7 @@ fn bad_arguments_exit_with_code_2() {
         &["granularity", "-n", "many"],
         &["pi", "--workers", "0"],
         &["timeline", "--workers", "100"],
+        &["timeline", "--out", "/no/such/folder/timeline.svg"],
     ] {
         let out = pools().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
