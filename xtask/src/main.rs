@@ -5,6 +5,7 @@
 //! - `grade`: scores the exercises, hang-proof and tamper-proof;
 //! - `bench-all`: every criterion bench, summarised with speedups and a chart.
 
+mod bench_all;
 mod check;
 mod grade;
 mod process;
@@ -32,6 +33,8 @@ enum Command {
     Tour(tour::Args),
     /// Score the exercises: each graded test alone, under a time limit.
     Grade(grade::Args),
+    /// Run every lesson's criterion benches and write one report: tables, JSON and a chart.
+    BenchAll(bench_all::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Tour(args) => tour::run(&args),
         Command::Grade(args) => grade::run(&args),
+        Command::BenchAll(args) => bench_all::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -125,7 +125,8 @@ fn new_dirs(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
             if !path.is_dir() {
                 continue;
             }
-            if path.file_name().is_some_and(|n| n == "new") && path.join("benchmark.json").is_file() {
+            if path.file_name().is_some_and(|n| n == "new") && path.join("benchmark.json").is_file()
+            {
                 dirs.push(path);
             } else {
                 stack.push(path);
@@ -174,18 +175,34 @@ mod tests {
             std::fs::write(dir.join("estimates.json"), ESTIMATES_JSON).unwrap();
         }
         std::fs::write(stale.join("benchmark.json"), BENCHMARK_JSON).unwrap();
+        std::fs::write(fresh.join("benchmark.json"), BENCHMARK_JSON).unwrap();
         // Criterion's own `base/` copy must not be read twice.
         let base = home.path().join("demo_work/threads/2/base");
         std::fs::create_dir_all(&base).unwrap();
         std::fs::write(base.join("benchmark.json"), BENCHMARK_JSON).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        // File times come from a coarse clock: set them rather than sleep and hope.
         let since = SystemTime::now();
-        std::fs::write(fresh.join("benchmark.json"), BENCHMARK_JSON).unwrap();
+        let touch = |path: PathBuf, time: SystemTime| {
+            let file = std::fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(time).unwrap();
+        };
+        touch(
+            stale.join("benchmark.json"),
+            since - std::time::Duration::from_secs(60),
+        );
+        touch(
+            fresh.join("benchmark.json"),
+            since + std::time::Duration::from_secs(1),
+        );
 
         let all = read_fresh(home.path(), SystemTime::UNIX_EPOCH).unwrap();
         assert_eq!(all.len(), 2);
         let fresh_only = read_fresh(home.path(), since).unwrap();
         assert_eq!(fresh_only.len(), 1);
-        assert!(read_fresh(&home.path().join("missing"), since).unwrap().is_empty());
+        assert!(
+            read_fresh(&home.path().join("missing"), since)
+                .unwrap()
+                .is_empty()
+        );
     }
 }
