@@ -1,0 +1,160 @@
+//! The command line: exit codes and what it prints.
+
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use downloader::LocalServer;
+use testkit::deadline;
+
+fn run(args: &[&str], dir: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_downloader"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bad_input_exits_with_2() {
+    deadline(Duration::from_secs(30), || {
+        let dir = tempfile::tempdir().unwrap();
+        for args in [
+            &["fetch", "file:///etc/passwd"][..],
+            &["fetch", "ftp://example.com/x"],
+            &["fetch", "not a url"],
+            &["fetch"],
+            &["fetch", "--list", "missing.txt"],
+            &["fetch", "--workers", "0", "http://127.0.0.1:9/x"],
+            &[
+                "fetch",
+                "--out",
+                "/proc/no/such/dir",
+                "http://127.0.0.1:9/x",
+            ],
+        ] {
+            let out = run(args, dir.path());
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        }
+    });
+}
+
+#[test]
+fn fetch_downloads_and_fails_with_1_when_a_url_fails() {
+    deadline(Duration::from_secs(30), || {
+        let server = LocalServer::start().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("urls.txt");
+        let urls = format!(
+            "# the gallery\n{}\n\n{}\n",
+            server.url("/images/image-001.png"),
+            server.url("/bytes/300")
+        );
+        std::fs::write(&list, urls).unwrap();
+        let out = run(
+            &[
+                "fetch",
+                "--list",
+                "urls.txt",
+                "--out",
+                "got",
+                "--strategy",
+                "rayon",
+                "--workers",
+                "2",
+            ],
+            dir.path(),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("got/image-001.png")).unwrap(),
+            downloader::gallery::png(1)
+        );
+        assert_eq!(
+            std::fs::metadata(dir.path().join("got/300")).unwrap().len(),
+            300
+        );
+
+        let failing = server.url("/status/404");
+        let out = run(
+            &[
+                "fetch",
+                "--quiet",
+                "--out",
+                "got",
+                &failing,
+                &server.url("/bytes/300"),
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("1 failed") && stdout.contains("404") && stdout.contains("1 skipped"),
+            "{stdout}"
+        );
+    });
+}
+
+#[test]
+fn serve_prints_its_url_and_stops_after_its_seconds() {
+    deadline(Duration::from_secs(30), || {
+        let dir = tempfile::tempdir().unwrap();
+        let out = run(&["serve", "--seconds", "1"], dir.path());
+        assert_eq!(out.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("http://127.0.0.1:"));
+    });
+}
+
+#[test]
+fn the_race_subcommand_prints_the_table() {
+    deadline(Duration::from_secs(60), || {
+        let dir = tempfile::tempdir().unwrap();
+        let out = run(
+            &[
+                "race",
+                "--count",
+                "6",
+                "--latency-ms",
+                "5",
+                "--workers",
+                "3",
+            ],
+            dir.path(),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        for name in [
+            "sequential",
+            "thread-per-url",
+            "worker-pool",
+            "rayon",
+            "pools",
+            "speedup",
+        ] {
+            assert!(stdout.contains(name), "{stdout}");
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("downloads/pools"))
+                .unwrap()
+                .count(),
+            6
+        );
+    });
+}
