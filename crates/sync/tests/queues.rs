@@ -36,7 +36,7 @@ fn join_returns_when_every_task_is_done() {
 #[test]
 fn join_cycle_is_detected() {
     let outcome = deadline(LIMIT, || {
-        join_deadlock::join_cycle(Duration::from_millis(300), &quiet)
+        join_deadlock::join_cycle(Duration::from_secs(1), &quiet)
     });
     let CycleOutcome::Deadlocked { waits, broken } = outcome else {
         panic!("expected a deadlock, got {outcome:?}");
@@ -48,7 +48,7 @@ fn join_cycle_is_detected() {
 #[test]
 fn channel_cycle_is_detected_and_broken() {
     let outcome = deadline(LIMIT, || {
-        join_deadlock::channel_cycle(Duration::from_millis(300), &quiet)
+        join_deadlock::channel_cycle(Duration::from_secs(1), &quiet)
     });
     let CycleOutcome::Deadlocked { waits, broken } = outcome else {
         panic!("expected a deadlock, got {outcome:?}");

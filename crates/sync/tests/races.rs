@@ -11,7 +11,8 @@ const LIMIT: Duration = Duration::from_secs(30);
 fn lost_update_never_counts_more_than_expected() {
     let r = deadline(LIMIT, || races::lost_update(4, 20_000));
     assert_eq!(r.expected, 80_000);
-    assert!(r.actual <= r.expected && r.actual >= 20_000, "{r:?}");
+    // Every store writes a loaded value + 1, so the count is at least 1 and never above expected.
+    assert!(r.actual <= r.expected && r.actual >= 1, "{r:?}");
     assert_eq!(r.lost(), r.expected - r.actual);
 }
 
