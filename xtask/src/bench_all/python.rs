@@ -168,7 +168,8 @@ impl Server {
             .join(profile_dir(profile))
             .join("downloader");
         let mut child = Command::new(&exe)
-            .arg("serve")
+            // Its own deadline too, in case we are killed before we can stop it.
+            .args(["serve", "--seconds", "1800"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()
