@@ -47,17 +47,23 @@ impl Kernel {
 
     /// Every kernel this CPU runs, slowest first.
     pub fn available() -> Vec<Kernel> {
-        let mut kernels = vec![Kernel::Portable];
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx2") {
-                kernels.push(Kernel::Avx2);
-            }
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                kernels.push(Kernel::Avx512);
-            }
+        [Kernel::Portable, Kernel::Avx2, Kernel::Avx512]
+            .into_iter()
+            .filter(|k| k.is_available())
+            .collect()
+    }
+
+    /// Whether this CPU runs this kernel (`std` caches the CPU's answer, so this is cheap).
+    pub fn is_available(self) -> bool {
+        match self {
+            Kernel::Portable => true,
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => std::arch::is_x86_feature_detected!("avx2"),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512 => std::arch::is_x86_feature_detected!("avx512f"),
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
         }
-        kernels
     }
 
     /// Pixels per group: lanes × vectors in flight.
@@ -103,10 +109,10 @@ pub fn render_rows(params: &Params, first_row: usize, out: &mut [u32]) {
 /// Fills `out` with row `row` using `kernel`.
 ///
 /// # Panics
-/// If `kernel` is not in [`Kernel::available`].
+/// If this CPU does not run `kernel` ([`Kernel::is_available`]).
 pub fn render_row_with(kernel: Kernel, params: &Params, row: usize, out: &mut [u32]) {
     assert!(
-        Kernel::available().contains(&kernel),
+        kernel.is_available(),
         "{kernel:?} is not supported by this CPU"
     );
     let group = kernel.group_width();
@@ -123,12 +129,12 @@ pub fn render_row_with(kernel: Kernel, params: &Params, row: usize, out: &mut [u
         match kernel {
             Kernel::Portable => portable::group(cx, cy, params.max_iter(), counts),
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: `Kernel::available` listed AVX2, so this CPU runs AVX2 instructions.
+            // SAFETY: `is_available` (asserted above) detected AVX2 on this CPU.
             Kernel::Avx2 => unsafe {
                 x86::group_avx2::<AVX2_VECTORS>(cx, cy, params.max_iter(), counts)
             },
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: `Kernel::available` listed AVX-512F, so this CPU runs AVX-512F instructions.
+            // SAFETY: `is_available` (asserted above) detected AVX-512F on this CPU.
             Kernel::Avx512 => unsafe {
                 x86::group_avx512::<AVX512_VECTORS>(cx, cy, params.max_iter(), counts)
             },
