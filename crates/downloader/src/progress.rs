@@ -34,7 +34,8 @@ pub struct Bars {
 }
 
 impl Bars {
-    /// Bars for a batch of `jobs` downloads, drawn on stderr... when it is a terminal.
+    /// Bars for a batch of `jobs` downloads, drawn on stdout (indicatif hides them when stdout is
+    /// not a terminal).
     pub fn new(jobs: usize) -> Bars {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stdout());
         let total = multi.add(ProgressBar::new(jobs as u64));
@@ -62,7 +63,9 @@ impl Bars {
 
 impl Progress for Bars {
     fn started(&self, index: usize, name: &str) {
-        let bar = self.multi.insert_before(&self.total, ProgressBar::new(0));
+        let bar = self
+            .multi
+            .insert_before(&self.total, ProgressBar::no_length());
         bar.set_style(
             ProgressStyle::with_template(
                 "{prefix:>12} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec}",

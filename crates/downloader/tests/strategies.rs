@@ -155,3 +155,56 @@ fn the_race_table_has_a_row_per_strategy() {
         assert!(table.contains("worker-pool") && table.contains("speedup"));
     });
 }
+
+#[test]
+fn progress_bars_follow_every_strategy() {
+    deadline(Duration::from_secs(30), || {
+        let server = LocalServer::start().unwrap();
+        let mut urls = server.gallery_urls(6, Duration::from_millis(2));
+        urls.push(server.url("/status/404"));
+        let root = tempfile::tempdir().unwrap();
+        for strategy in Strategy::ALL {
+            // Hidden when stdout is not a terminal (as under `cargo test`), but every call runs.
+            let bars: Arc<dyn Progress> = Arc::new(downloader::progress::Bars::new(urls.len()));
+            let out = root.path().join(strategy.name());
+            let summary = download_all(&common::quick(0), &urls, &out, strategy, 3, &bars).unwrap();
+            assert_eq!(
+                (summary.downloaded(), summary.failures().len()),
+                (6, 1),
+                "{strategy}"
+            );
+        }
+    });
+}
+
+#[test]
+fn a_slow_link_still_delivers_every_byte() {
+    deadline(Duration::from_secs(20), || {
+        let server = LocalServer::start().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let progress: Arc<dyn Progress> = Arc::new(Silent);
+        // 4000 bytes at 40 000 bytes/s: about 0.1 s, in 200-byte pieces.
+        let urls = vec![
+            server.url("/bytes/4000?rate=40000"),
+            server.url("/images/image-002.png?rate=100000"),
+        ];
+        let summary = download_all(
+            &common::quick(0),
+            &urls,
+            dir.path(),
+            Strategy::ThreadPerUrl,
+            2,
+            &progress,
+        )
+        .unwrap();
+        assert!(summary.all_ok(), "{:?}", summary.failures());
+        assert_eq!(
+            std::fs::read(dir.path().join("4000")).unwrap(),
+            downloader::server::pattern(4000)
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("image-002.png")).unwrap(),
+            downloader::gallery::png(2)
+        );
+    });
+}
