@@ -132,3 +132,28 @@ pub fn weather_runs(
 }
 
 type WeatherFn = fn(&Downloader, &str, u64) -> Result<Temperatures, DownloadError>;
+
+/// True when every strategy's folder under `out_dir` holds the same files, byte for byte, as the
+/// first strategy's (what the race promises: same work, different schedules).
+pub fn identical_files(out_dir: &Path, strategies: &[Strategy]) -> std::io::Result<bool> {
+    let read_all = |strategy: &Strategy| -> std::io::Result<Vec<(std::ffi::OsString, Vec<u8>)>> {
+        let mut files = std::fs::read_dir(out_dir.join(strategy.name()))?
+            .map(|entry| {
+                let entry = entry?;
+                Ok((entry.file_name(), std::fs::read(entry.path())?))
+            })
+            .collect::<std::io::Result<Vec<_>>>()?;
+        files.sort();
+        Ok(files)
+    };
+    let Some(first) = strategies.first() else {
+        return Ok(true);
+    };
+    let reference = read_all(first)?;
+    for strategy in &strategies[1..] {
+        if read_all(strategy)? != reference {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

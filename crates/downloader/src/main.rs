@@ -171,6 +171,8 @@ fn race(args: &RaceArgs) -> anyhow::Result<ExitCode> {
     )
     .map_err(bad_input_if_local)?;
     print!("{}", demo::table(&rows));
+    let same = demo::identical_files(&args.out, &Strategy::ALL).context("comparing the folders")?;
+    println!("Every strategy wrote byte-identical files: {same}");
     println!(
         "Ideal with {} workers: ceil({}/{}) x {} ms = {} ms. Threads help because they wait, not compute:",
         args.workers,
@@ -219,7 +221,7 @@ fn serve(seconds: Option<u64>) -> anyhow::Result<ExitCode> {
     let server = LocalServer::start().context("starting the local server")?;
     println!("Serving on {}", server.base_url());
     println!(
-        "  try: downloader fetch --out gallery $(curl -s {}/gallery?count=8 | ...)",
+        "  try: curl -s '{}/gallery?count=16&format=text&image_latency_ms=50' > list.txt && downloader fetch --list list.txt --out gallery",
         server.base_url()
     );
     println!(

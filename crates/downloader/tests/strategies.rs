@@ -151,6 +151,7 @@ fn the_race_table_has_a_row_per_strategy() {
             rows.iter()
                 .all(|r| r.files == 8 && r.failures == 0 && r.bytes == rows[0].bytes)
         );
+        assert!(downloader::demo::identical_files(dir.path(), &Strategy::ALL).unwrap());
         let table = downloader::demo::table(&rows);
         assert!(table.contains("worker-pool") && table.contains("speedup"));
     });
@@ -206,5 +207,33 @@ fn a_slow_link_still_delivers_every_byte() {
             std::fs::read(dir.path().join("image-002.png")).unwrap(),
             downloader::gallery::png(2)
         );
+    });
+}
+
+#[test]
+fn the_gallery_lists_its_images_as_json_and_as_text() {
+    deadline(Duration::from_secs(20), || {
+        let server = LocalServer::start().unwrap();
+        let agent = downloader::Downloader::new(downloader::Config::default());
+        let json = agent
+            .get_json(&server.url("/gallery?count=3&image_latency_ms=7"))
+            .unwrap();
+        let urls: Vec<&str> = json["images"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_str().unwrap())
+            .collect();
+        assert_eq!(urls, server.gallery_urls(3, Duration::from_millis(7)));
+        let text = agent
+            .agent()
+            .get(&server.url("/gallery?count=3&format=text"))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        assert_eq!(text.lines().count(), 3);
+        assert!(text.lines().all(|l| l.ends_with(".png")));
     });
 }

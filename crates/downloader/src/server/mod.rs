@@ -5,7 +5,7 @@
 //!
 //! | path | what it answers |
 //! |---|---|
-//! | `/gallery?count=N` | a JSON list of `N` image URLs (the seeds' imgur gallery) |
+//! | `/gallery?count=N` | a JSON list of `N` image URLs (the seeds' imgur gallery); `&format=text`: one per line; `&image_latency_ms=D`: the images' latency |
 //! | `/images/image-007.png` | a real PNG, generated ([`crate::gallery`]) |
 //! | `/weather?q=Zurich&units=metric` | `{"name": "Zurich", "main": {"temp": 18.0}}` for the seeds' 17 cities, 404 otherwise |
 //! | `/bytes/N` | `N` deterministic bytes |

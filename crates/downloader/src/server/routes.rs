@@ -139,6 +139,10 @@ impl Routes {
                 )
             })
             .collect();
+        // `format=text`: one URL per line, ready for `downloader fetch --list`.
+        if param::<String>(params, "format").as_deref() == Some("text") {
+            return text(200, &(urls.join("\n") + "\n"));
+        }
         json(200, &serde_json::json!({ "images": urls }))
     }
 
