@@ -31,7 +31,7 @@
 //! when a burst of keep-alive connections arrives at once, queues the extra connections for threads
 //! that are all busy with connections that stay open — a client opening 12 connections at once saw
 //! only 4 served and the others time out. The protocol part a test server needs is small
-//! ([`http`]), and writing it by hand is also what lets four endpoints misbehave on purpose.
+//! (`server/http.rs`), and writing it by hand is also what lets four endpoints misbehave on purpose.
 
 mod http;
 mod routes;
