@@ -215,11 +215,18 @@ impl Downloader {
     /// Sends the GET; a 3xx left after the redirect limit counts as too many redirects.
     fn get(&self, url: &str) -> Result<ureq::http::Response<ureq::Body>, DownloadError> {
         validate_url(url)?;
-        let response = self
-            .agent
-            .get(url)
-            .call()
-            .map_err(DownloadError::from_ureq)?;
+        let response =
+            self.agent
+                .get(url)
+                .call()
+                .map_err(|e| match DownloadError::from_ureq(e) {
+                    // ureq does not know which URL it was given; we do.
+                    DownloadError::InvalidUrl { reason, .. } => DownloadError::InvalidUrl {
+                        url: url.to_string(),
+                        reason,
+                    },
+                    other => other,
+                })?;
         if response.status().is_redirection() {
             return Err(DownloadError::TooManyRedirects);
         }

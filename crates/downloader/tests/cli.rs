@@ -158,3 +158,37 @@ fn the_race_subcommand_prints_the_table() {
         );
     });
 }
+
+#[test]
+fn max_bytes_on_the_command_line_stops_a_large_file() {
+    deadline(Duration::from_secs(30), || {
+        let server = LocalServer::start().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let big = server.url("/unannounced?size=5000");
+        let small = server.url("/bytes/100");
+        let out = run(
+            &[
+                "fetch",
+                "--quiet",
+                "--max-bytes",
+                "1000",
+                "--out",
+                "got",
+                &big,
+                &small,
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("larger than the limit of 1000 bytes"),
+            "{stdout}"
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("got"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["100"], "no partial file of the large one");
+    });
+}
