@@ -105,6 +105,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             lessons.join(", ")
         );
     }
+    build_all(&runnable, &args.profile);
     let mut reports = Vec::new();
     for lesson in &lessons {
         let report = if has_bench(lesson) {
@@ -155,7 +156,12 @@ fn verdict(summary: &Summary) -> ExitCode {
     for lesson in &summary.lessons {
         let benches: usize = lesson.groups.iter().map(|g| g.rows.len()).sum();
         let what = match lesson.status {
-            LessonStatus::Ran => format!("{benches} benchmarks"),
+            LessonStatus::Ran => {
+                format!(
+                    "{benches} benchmarks in {:.0} s",
+                    lesson.elapsed_s.unwrap_or(0.0)
+                )
+            }
             LessonStatus::NoBench => "no bench".to_string(),
             LessonStatus::Failed => {
                 failed = true;
@@ -171,8 +177,29 @@ fn verdict(summary: &Summary) -> ExitCode {
     }
 }
 
+/// Builds every bench at once, so cargo compiles them in parallel and the timed runs that follow
+/// do not wait on each other's builds. A failure here is not fatal: each lesson's own run then
+/// builds (or fails) on its own, and only that lesson is marked failed.
+fn build_all(lessons: &[&String], profile: &str) {
+    let mut cmd = workspace::cargo();
+    cmd.args(["bench", "-p", "benches", "--no-run", "--profile", profile]);
+    for lesson in lessons {
+        cmd.args(["--bench", lesson]);
+    }
+    if let Err(err) = crate::check::announce_and_run("bench-all: build the benches", &mut cmd) {
+        println!("xtask bench-all: {err:#}; building lesson by lesson instead");
+    }
+}
+
 /// Runs one lesson's benches and reads what they measured.
 fn run_lesson(lesson: &str, args: &Args, home: &Path, cores: usize) -> LessonReport {
+    let start = std::time::Instant::now();
+    let mut report = measure_lesson(lesson, args, home, cores);
+    report.elapsed_s = Some(start.elapsed().as_secs_f64());
+    report
+}
+
+fn measure_lesson(lesson: &str, args: &Args, home: &Path, cores: usize) -> LessonReport {
     let since = SystemTime::now();
     let mut cmd = workspace::cargo();
     cmd.args([

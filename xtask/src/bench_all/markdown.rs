@@ -1,8 +1,8 @@
 //! `summary.md`: the report for people, one table per criterion group.
 
 use super::report::{
-    BASELINE_STRATEGY, Bound, Change, Group, LessonReport, LessonStatus, Mode, Row, Summary,
-    Verdict,
+    BASELINE_STRATEGY, Bound, Change, Group, LessonReport, LessonStatus, Mode, Parameter, Row,
+    Summary, Verdict,
 };
 use std::fmt::Write;
 
@@ -88,6 +88,9 @@ fn lesson_section(md: &mut String, lesson: &LessonReport, s: &Summary) {
         Bound::Io => "I/O-bound",
     };
     let _ = writeln!(md, "## {} ({bound})\n", lesson.lesson);
+    if let Some(seconds) = lesson.elapsed_s {
+        let _ = writeln!(md, "_`cargo bench` took {seconds:.0} s, build included._\n");
+    }
     match lesson.status {
         LessonStatus::Ran if lesson.groups.is_empty() => {
             let _ = writeln!(md, "_The bench ran but reported no benchmarks._\n");
@@ -132,7 +135,7 @@ fn group_table(md: &mut String, group: &Group, lesson: &LessonReport, s: &Summar
     let _ = writeln!(md, "| {} |", head.join(" | "));
     let _ = writeln!(md, "|{}", "---|".repeat(head.len()));
     for row in &group.rows {
-        let mut cells = row_cells(row);
+        let mut cells = row_cells(row, lesson.parameter);
         if python {
             cells.push(python_cell(row));
         }
@@ -150,10 +153,11 @@ fn group_table(md: &mut String, group: &Group, lesson: &LessonReport, s: &Summar
     md.push('\n');
 }
 
-fn row_cells(row: &Row) -> Vec<String> {
+fn row_cells(row: &Row, parameter: Parameter) -> Vec<String> {
     let dash = || "—".to_string();
     let workers = match (&row.workers, &row.parameter) {
         (Some(w), _) => w.to_string(),
+        (None, Some(p)) if parameter == Parameter::Bytes => p.parse().map_or(p.clone(), bytes),
         (None, Some(p)) => p.clone(),
         (None, None) => dash(),
     };
@@ -216,6 +220,16 @@ fn python_table(md: &mut String, lesson: &LessonReport) {
     md.push('\n');
 }
 
+/// `64 B`, `4 KiB`, `1 MiB`: a size in bytes, exact when it is a power-of-two multiple.
+pub fn bytes(n: u64) -> String {
+    for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
+            return format!("{} {unit}", n >> shift);
+        }
+    }
+    format!("{n} B")
+}
+
 /// `1.23 µs`, `45.6 ms`, `2.05 s`: three significant digits in the unit that fits.
 pub fn duration(ns: f64) -> String {
     let (value, unit) = if ns < 1e3 {
@@ -265,6 +279,9 @@ mod tests {
         assert_eq!(si(181_270_000.0), "181 M");
         assert_eq!(si(6.1823e9), "6.18 G");
         assert_eq!(si(950.0), "950");
+        assert_eq!(bytes(64), "64 B");
+        assert_eq!(bytes(1 << 20), "1 MiB");
+        assert_eq!(bytes(1500), "1500 B");
     }
 
     #[test]

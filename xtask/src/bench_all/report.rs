@@ -24,6 +24,8 @@ pub const BASELINE_STRATEGY: &str = "sequential";
 ///   message        why it did not run, or null
 ///   bound          "cpu" | "io": what limits the work, which sets the ideal speedup
 ///   unit           the unit of its element throughput, e.g. "pixel-iterations/s"
+///   parameter      what its benches' parameters count: "workers" or "bytes" (ipc: message size)
+///   elapsed_s      wall-clock seconds its `cargo bench` took (build included), or null
 ///   groups[]       one per criterion group, e.g. "mandelbrot/render"
 ///     group        the group id
 ///     baseline     full id of the `sequential` bench the speedups divide by, or null
@@ -31,7 +33,8 @@ pub const BASELINE_STRATEGY: &str = "sequential";
 ///       id              criterion's full id, "mandelbrot/render/rayon/4"
 ///       strategy        the function id, "rayon"
 ///       parameter       the parameter as criterion prints it, "4", or null
-///       workers         the parameter as a worker count when it is an integer, or null
+///       workers         the parameter as a worker count (an integer, in a lesson whose
+///                       parameter is "workers"), or null
 ///       median_ns       median time per iteration, nanoseconds
 ///       median_ci_ns    [lower, upper] 95 % confidence interval of the median, nanoseconds
 ///       mean_ns         mean time per iteration, nanoseconds
@@ -98,6 +101,25 @@ pub enum Bound {
     Io,
 }
 
+/// What a lesson's bench parameters count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Parameter {
+    /// Workers (threads, processes): the x axis of the speedup chart.
+    Workers,
+    /// A message size in bytes (the ipc lesson compares transports, not worker counts).
+    Bytes,
+}
+
+/// What the parameters of a lesson's benches count.
+pub fn parameter_of(lesson: &str) -> Parameter {
+    if lesson == "ipc" {
+        Parameter::Bytes
+    } else {
+        Parameter::Workers
+    }
+}
+
 /// One lesson's results.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LessonReport {
@@ -111,6 +133,10 @@ pub struct LessonReport {
     pub bound: Bound,
     /// The unit of element throughput.
     pub unit: String,
+    /// What the benches' parameters count.
+    pub parameter: Parameter,
+    /// Seconds its `cargo bench` took, build included.
+    pub elapsed_s: Option<f64>,
     /// Its criterion groups.
     pub groups: Vec<Group>,
     /// Every Python timing of this lesson.
@@ -277,6 +303,7 @@ pub fn lesson_report(
 ) -> LessonReport {
     let bound = bound_of(lesson);
     let unit = element_unit(lesson);
+    let counts_workers = parameter_of(lesson) == Parameter::Workers;
     let mut names: Vec<&str> = measurements
         .iter()
         .map(|m| m.id.group_id.as_str())
@@ -291,7 +318,7 @@ pub fn lesson_report(
                 .iter()
                 .filter(|m| m.id.group_id == name)
                 .collect();
-            group(name, &members, unit, bound, logical_cores)
+            group(name, &members, unit, bound, logical_cores, counts_workers)
         })
         .collect();
     LessonReport {
@@ -300,6 +327,8 @@ pub fn lesson_report(
         message: None,
         bound,
         unit: unit.to_string(),
+        parameter: parameter_of(lesson),
+        elapsed_s: None,
         groups,
         python: Vec::new(),
     }
@@ -313,13 +342,25 @@ pub fn lesson_not_run(lesson: &str, status: LessonStatus, message: String) -> Le
         message: Some(message),
         bound: bound_of(lesson),
         unit: element_unit(lesson).to_string(),
+        parameter: parameter_of(lesson),
+        elapsed_s: None,
         groups: Vec::new(),
         python: Vec::new(),
     }
 }
 
-fn group(name: &str, members: &[&Measurement], unit: &str, bound: Bound, cores: usize) -> Group {
-    let mut rows: Vec<Row> = members.iter().map(|m| row(m, unit)).collect();
+fn group(
+    name: &str,
+    members: &[&Measurement],
+    unit: &str,
+    bound: Bound,
+    cores: usize,
+    counts_workers: bool,
+) -> Group {
+    let mut rows: Vec<Row> = members
+        .iter()
+        .map(|m| row(m, unit, counts_workers))
+        .collect();
     rows.sort_by(|a, b| {
         let seq = |r: &Row| r.strategy != BASELINE_STRATEGY;
         (seq(a), &a.strategy, a.workers, &a.parameter).cmp(&(
@@ -375,7 +416,7 @@ pub fn ideal_speedup(workers: u32, bound: Bound, logical_cores: usize) -> f64 {
     }
 }
 
-fn row(m: &Measurement, unit: &str) -> Row {
+fn row(m: &Measurement, unit: &str, counts_workers: bool) -> Row {
     let median = m.estimates.median;
     let ci = median.confidence_interval;
     let strategy =
@@ -386,10 +427,8 @@ fn row(m: &Measurement, unit: &str) -> Row {
         id: m.id.full_id.clone(),
         strategy,
         parameter: m.id.value_str.clone(),
-        workers: m
-            .id
-            .value_str
-            .as_deref()
+        workers: (m.id.value_str.as_deref())
+            .filter(|_| counts_workers)
             .and_then(|v| v.trim().parse().ok()),
         median_ns: median.point_estimate,
         median_ci_ns: [ci.lower_bound, ci.upper_bound],
@@ -562,8 +601,18 @@ pub(crate) mod tests {
             ),
             measurement(g, "pipe", Some("4 KiB"), 5.0, None),
         ];
+        let mut ms = ms;
+        ms.push(measurement(g, "pipe", Some("64"), 1.0, None));
         let lesson = lesson_report("ipc", &ms, 2);
         let rows = &lesson.groups[0].rows;
+        let small = rows
+            .iter()
+            .find(|r| r.id == "ipc/round-trip/pipe/64")
+            .unwrap();
+        assert_eq!(
+            small.workers, None,
+            "ipc's parameter is a size, not a worker count"
+        );
         let pipe = rows
             .iter()
             .find(|r| r.id == "ipc/round-trip/pipe/1 MiB")
