@@ -115,9 +115,13 @@ fn group_table(md: &mut String, group: &Group, lesson: &LessonReport, s: &Summar
     let python = !lesson.python.is_empty();
     let compare = s.compare.as_ref().map(|c| c.baseline.as_str());
     let _ = writeln!(md, "### {}\n", group.group);
+    let param = match lesson.parameter {
+        Parameter::Workers => "Workers",
+        Parameter::Bytes => "Size",
+    };
     let mut head = vec![
         "Strategy",
-        "Workers",
+        param,
         "Median",
         "95 % CI",
         "Throughput",
