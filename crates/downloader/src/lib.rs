@@ -34,5 +34,6 @@ pub use server::LocalServer;
 pub use strategy::Strategy;
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
+#[cfg(feature = "exercises")]
 #[cfg_attr(feature = "solutions", path = "../solutions/exercises.rs")]
 pub mod exercises;

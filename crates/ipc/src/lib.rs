@@ -33,5 +33,6 @@ pub mod shared;
 pub mod transport;
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
+#[cfg(feature = "exercises")]
 #[cfg_attr(feature = "solutions", path = "../solutions/exercises.rs")]
 pub mod exercises;

@@ -26,5 +26,6 @@ pub use params::{Params, ParamsError, View};
 pub use strategies::{Counts, Rendering, Strategy};
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
+#[cfg(feature = "exercises")]
 #[cfg_attr(feature = "solutions", path = "../solutions/exercises.rs")]
 pub mod exercises;

@@ -62,5 +62,6 @@ pub use pool::{ThreadPool, current_worker};
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
 #[cfg(not(loom))]
+#[cfg(feature = "exercises")]
 #[cfg_attr(feature = "solutions", path = "../solutions/exercises.rs")]
 pub mod exercises;

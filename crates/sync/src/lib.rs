@@ -46,5 +46,6 @@ pub use parking_lot;
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
 #[cfg(not(loom))]
+#[cfg(feature = "exercises")]
 #[cfg_attr(feature = "solutions", path = "../solutions/exercises.rs")]
 pub mod exercises;

@@ -40,5 +40,6 @@ pub use log::Log;
 pub use pace::Pace;
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
+#[cfg(feature = "exercises")]
 #[cfg_attr(feature = "solutions", path = "../solutions/exercises.rs")]
 pub mod exercises;
