@@ -76,8 +76,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if files.is_empty() {
         println!("  (none)");
     }
-    for file in files {
-        println!("  {}", file.strip_prefix(&out).unwrap_or(&file).display());
+    for line in summarize(&files, &out) {
+        println!("  {line}");
     }
     if failed.is_empty() {
         println!("\nTour complete: {} lesson(s) ran.", lessons.len());
@@ -104,4 +104,43 @@ fn list_files(dir: &Path) -> Vec<PathBuf> {
     }
     files.sort();
     files
+}
+
+/// One line per file, except that a folder of many files (a download folder) is one line.
+fn summarize(files: &[PathBuf], base: &Path) -> Vec<String> {
+    const MANY: usize = 5;
+    let mut lines = Vec::new();
+    for group in files.chunk_by(|a, b| a.parent() == b.parent()) {
+        let rel = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
+        match group {
+            [first, .., last] if group.len() >= MANY => {
+                let dir = first.parent().map(rel).unwrap_or_default();
+                let name = |p: &Path| p.file_name().unwrap_or_default().display().to_string();
+                lines.push(format!(
+                    "{dir}/ ({} files: {} … {})",
+                    group.len(),
+                    name(first),
+                    name(last)
+                ));
+            }
+            _ => lines.extend(group.iter().map(|f| rel(f))),
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_files_in_one_folder_make_one_line() {
+        let base = Path::new("/t");
+        let mut files = vec![PathBuf::from("/t/m/a.png"), PathBuf::from("/t/m/b.png")];
+        files.extend((0..6).map(|i| PathBuf::from(format!("/t/d/x/{i}.png"))));
+        assert_eq!(
+            summarize(&files, base),
+            ["m/a.png", "m/b.png", "d/x/ (6 files: 0.png … 5.png)"]
+        );
+    }
 }
