@@ -142,34 +142,18 @@ fn block_after(text: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
-    const SOURCE: &str = r#"
-/// Adds.
-pub fn add(a: u32, b: u32) -> u32 {
-    todo!()
-}
-pub fn add_all(xs: &[u32]) -> u32 {
-    xs.iter().sum()
-}
-pub struct Worker;
-impl Default for Worker { fn default() -> Self { Worker } }
-impl Worker {
-    pub fn spawn() -> Self {
-        todo!("start the thread")
-    }
-    pub fn stop(self) {
-        if true { drop(self) }
-    }
-}
-"#;
-
+    /// The grader's fixture crate has answered items and stubs, free-standing and in an `impl`.
     #[test]
     fn finds_stubs_and_answers() {
-        assert_eq!(is_stub(SOURCE, "add"), Some(true));
-        assert_eq!(is_stub(SOURCE, "add_all"), Some(false));
-        assert_eq!(is_stub(SOURCE, "Worker::spawn"), Some(true));
-        assert_eq!(is_stub(SOURCE, "Worker::stop"), Some(false));
-        assert_eq!(is_stub(SOURCE, "missing"), None);
-        assert_eq!(is_stub(SOURCE, "Worker::missing"), None);
+        let fixture = crate::workspace::root().join("xtask/fixtures/grader/src/lib.rs");
+        let source = std::fs::read_to_string(fixture).unwrap();
+        let is_stub = |item| is_stub(&source, item);
+        assert_eq!(is_stub("stub"), Some(true));
+        assert_eq!(is_stub("answer"), Some(false));
+        assert_eq!(is_stub("Worker::spawn"), Some(true));
+        assert_eq!(is_stub("Worker::stop"), Some(false));
+        assert_eq!(is_stub("missing"), None);
+        assert_eq!(is_stub("Worker::missing"), None);
     }
 
     #[test]
