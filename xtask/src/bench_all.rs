@@ -67,7 +67,7 @@ fn percent(text: &str) -> Result<f64, String> {
 
 /// Runs the benches, writes the report; fails (exit 1) if a lesson's benches failed.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let lessons = workspace::select_lessons(&args.lessons)?;
+    let lessons = crate::lessons::select(&args.lessons)?;
     let target = target_dir();
     let baselines = target.join("bench-all").join("baselines");
     // Bad names and missing baselines are input errors: report them before the long run.

@@ -1,6 +1,6 @@
 //! `cargo xtask check`: every check CI runs, in order, stopping at the first failure.
 
-use crate::workspace::{self, LESSONS};
+use crate::workspace;
 use anyhow::{Context, bail};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -8,13 +8,13 @@ use std::time::Instant;
 /// Options of `cargo xtask check`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Skip a step by name (repeatable): fmt, clippy, test, doc, loom, grader.
+    /// Skip a step by name (repeatable): lessons, fmt, clippy, test, doc, loom, grader.
     #[arg(long, value_name = "STEP")]
     skip: Vec<String>,
 }
 
 /// The steps, in the order they run.
-const STEPS: [&str; 6] = ["fmt", "clippy", "test", "doc", "loom", "grader"];
+const STEPS: [&str; 7] = ["lessons", "fmt", "clippy", "test", "doc", "loom", "grader"];
 
 /// Runs every step not skipped; the first failing step stops the check.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -29,6 +29,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .filter(|s| !args.skip.iter().any(|k| k == s))
     {
         let result = match step {
+            "lessons" => lesson_table(),
             "fmt" => cargo_step(&["fmt", "--all", "--check"]),
             "clippy" => clippy(),
             "test" => cargo_step(&["test", "--workspace"]),
@@ -110,7 +111,7 @@ fn doc() -> anyhow::Result<()> {
 /// `--cfg loom` build does not invalidate the main one.
 fn loom() -> anyhow::Result<()> {
     let root = workspace::root();
-    let lessons: Vec<&str> = LESSONS
+    let lessons: Vec<&str> = crate::lessons::names()?
         .into_iter()
         .filter(|l| root.join("crates").join(l).join("tests/loom.rs").exists())
         .collect();
@@ -127,6 +128,18 @@ fn loom() -> anyhow::Result<()> {
         .arg(root.join("target/loom"))
         .env("RUSTFLAGS", "--cfg loom");
     announce_and_run("loom models", &mut cmd)
+}
+
+/// The lesson table and the crates on disk agree.
+fn lesson_table() -> anyhow::Result<()> {
+    println!("\n==> lessons.toml against crates/");
+    let lessons = crate::lessons::all()?;
+    let problems = crate::lessons::check_against_disk(lessons, &workspace::root());
+    if !problems.is_empty() {
+        bail!("{}", problems.join("\n  "));
+    }
+    println!("    {} lessons, each with its crate", lessons.len());
+    Ok(())
 }
 
 fn grader() -> anyhow::Result<()> {

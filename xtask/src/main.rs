@@ -8,6 +8,7 @@
 mod bench_all;
 mod check;
 mod grade;
+mod lessons;
 mod process;
 mod tour;
 mod workspace;

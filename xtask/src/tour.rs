@@ -23,7 +23,7 @@ pub struct Args {
 
 /// Builds the lessons in release mode and runs each one's demo with no arguments.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let lessons = workspace::select_lessons(&args.lessons)?;
+    let lessons = crate::lessons::select(&args.lessons)?;
     let root = workspace::root();
     let out = if args.out.is_absolute() {
         args.out.clone()
@@ -40,9 +40,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
     let mut failed = Vec::new();
     for lesson in &lessons {
+        let entry = crate::lessons::get(lesson)?;
         println!(
-            "\n{0}\n  Lesson: {lesson}   (cargo run --release -p {lesson})\n{0}",
-            "=".repeat(72)
+            "\n{rule}\n  Lesson {}: {}   (cargo run --release -p {lesson})\n{rule}",
+            entry.number,
+            entry.title,
+            rule = "=".repeat(72),
         );
         let dir = out.join(lesson);
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;

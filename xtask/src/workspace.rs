@@ -1,16 +1,6 @@
-//! Where the workspace is and which lessons it has.
+//! Where the workspace is, and the `cargo` that builds it. Its lessons are in [`crate::lessons`].
 
 use std::path::{Path, PathBuf};
-
-/// The lessons, in the order they are taught. Each is a crate under `crates/`.
-pub const LESSONS: [&str; 6] = [
-    "threads-basics",
-    "sync",
-    "ipc",
-    "pools",
-    "mandelbrot",
-    "downloader",
-];
 
 /// The workspace root: the parent of this crate's manifest directory.
 pub fn root() -> PathBuf {
@@ -18,22 +8,6 @@ pub fn root() -> PathBuf {
         .parent()
         .expect("xtask lives one level below the workspace root")
         .to_path_buf()
-}
-
-/// Checks that every name is a lesson; with no names, all lessons.
-pub fn select_lessons(names: &[String]) -> anyhow::Result<Vec<String>> {
-    if names.is_empty() {
-        return Ok(LESSONS.iter().map(|l| l.to_string()).collect());
-    }
-    for name in names {
-        if !LESSONS.contains(&name.as_str()) {
-            anyhow::bail!(
-                "unknown lesson `{name}`; the lessons are: {}",
-                LESSONS.join(", ")
-            );
-        }
-    }
-    Ok(names.to_vec())
 }
 
 /// The `cargo` that runs us (cargo sets `$CARGO` for the programs it runs).

@@ -7,6 +7,10 @@ use downloader::LocalServer;
 use downloader::exercises::*;
 use testkit::deadline;
 
+// The grader counts a test as passed only on the proof this harness writes when the test
+// returns normally: every test starts with `let _pass = harness::start();`.
+testkit::grading_harness!();
+
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(5)))
@@ -22,6 +26,7 @@ fn is_plain_name(name: &str) -> bool {
 
 #[test]
 fn sanitize_name_keeps_hostile_urls_inside_the_folder() {
+    let _pass = harness::start();
     deadline(Duration::from_secs(8), || {
         let server = LocalServer::start().unwrap();
         assert_eq!(
@@ -84,6 +89,7 @@ fn sanitize_name_keeps_hostile_urls_inside_the_folder() {
 
 #[test]
 fn fetch_all_bounded_keeps_exactly_n_in_flight() {
+    let _pass = harness::start();
     deadline(Duration::from_secs(8), || {
         let server = LocalServer::start().unwrap();
         let agent = agent();
@@ -110,6 +116,7 @@ fn fetch_all_bounded_keeps_exactly_n_in_flight() {
 
 #[test]
 fn fetch_all_bounded_survives_failing_urls() {
+    let _pass = harness::start();
     deadline(Duration::from_secs(8), || {
         let server = LocalServer::start().unwrap();
         let urls = vec![
@@ -128,6 +135,7 @@ fn fetch_all_bounded_survives_failing_urls() {
 
 #[test]
 fn is_transient_tells_server_trouble_from_client_mistakes() {
+    let _pass = harness::start();
     deadline(Duration::from_secs(8), || {
         let server = LocalServer::start().unwrap();
         let agent = agent();
@@ -163,6 +171,7 @@ fn is_transient_tells_server_trouble_from_client_mistakes() {
 
 #[test]
 fn get_with_retry_retries_transient_failures_with_backoff() {
+    let _pass = harness::start();
     deadline(Duration::from_secs(8), || {
         let server = LocalServer::start().unwrap();
         let agent = agent();
@@ -203,6 +212,7 @@ fn get_with_retry_retries_transient_failures_with_backoff() {
 
 #[test]
 fn get_with_retry_gives_up_at_once_on_permanent_failures() {
+    let _pass = harness::start();
     deadline(Duration::from_secs(8), || {
         let server = LocalServer::start().unwrap();
         let result = get_with_retry(
@@ -230,6 +240,7 @@ fn get_with_retry_gives_up_at_once_on_permanent_failures() {
 
 #[test]
 fn collect_temperatures_fetches_every_city_concurrently() {
+    let _pass = harness::start();
     deadline(Duration::from_secs(8), || {
         let server = LocalServer::start().unwrap();
         let pairs: Vec<(String, String)> = downloader::weather::city_names()

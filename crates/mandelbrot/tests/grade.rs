@@ -5,6 +5,10 @@ use std::time::Duration;
 use mandelbrot::exercises;
 use mandelbrot::{Params, View, escape};
 
+// The grader counts a test as passed only on the proof this harness writes when the test
+// returns normally: every test starts with `let _pass = harness::start();`.
+testkit::grading_harness!();
+
 /// A spread of points inside, outside and on the edge of the set.
 fn points() -> impl Iterator<Item = (f64, f64)> {
     (0..400).map(|k| {
@@ -39,6 +43,7 @@ fn reference(params: &Params) -> Vec<u32> {
 
 #[test]
 fn escape_count_of_known_points() {
+    let _pass = harness::start();
     assert_eq!(
         exercises::escape_count(0.0, 0.0, 100),
         100,
@@ -64,6 +69,7 @@ fn escape_count_of_known_points() {
 
 #[test]
 fn escape_count_matches_the_lesson_bit_for_bit() {
+    let _pass = harness::start();
     for (cx, cy) in points() {
         assert_eq!(
             exercises::escape_count(cx, cy, 250),
@@ -75,6 +81,7 @@ fn escape_count_matches_the_lesson_bit_for_bit() {
 
 #[test]
 fn render_band_fills_its_rows() {
+    let _pass = harness::start();
     for params in views() {
         let all = reference(&params);
         let w = params.width();
@@ -95,6 +102,7 @@ fn render_band_fills_its_rows() {
 
 #[test]
 fn parallel_render_equals_sequential() {
+    let _pass = harness::start();
     testkit::deadline(Duration::from_secs(20), || {
         for params in views() {
             let expected = reference(&params);
@@ -108,6 +116,7 @@ fn parallel_render_equals_sequential() {
 
 #[test]
 fn rows_are_dealt_round_robin() {
+    let _pass = harness::start();
     assert_eq!(exercises::deal_rows(5, 2), vec![vec![0, 2, 4], vec![1, 3]]);
     assert_eq!(exercises::deal_rows(1, 3), vec![vec![0], vec![], vec![]]);
     assert_eq!(
@@ -140,6 +149,7 @@ fn rows_are_dealt_round_robin() {
 
 #[test]
 fn supersampling_averages_blocks() {
+    let _pass = harness::start();
     let img = [[0, 0, 0], [10, 20, 30], [1, 1, 1], [2, 2, 2]];
     assert_eq!(exercises::downsample(&img, 2, 2, 2), vec![[3, 6, 8]]);
     assert_eq!(

@@ -12,10 +12,15 @@ use pools::exercises::{
 };
 use testkit::deadline;
 
+// The grader counts a test as passed only on the proof this harness writes when the test
+// returns normally: every test starts with `let _pass = harness::start();`.
+testkit::grading_harness!();
+
 const LIMIT: Duration = Duration::from_secs(5);
 
 #[test]
 fn mini_pool_runs_every_job() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let pool = MiniPool::new(4);
         let count = Arc::new(AtomicUsize::new(0));
@@ -36,6 +41,7 @@ fn mini_pool_runs_every_job() {
 
 #[test]
 fn mini_pool_workers_run_at_the_same_time() {
+    let _pass = harness::start();
     // Three jobs that each wait for all three: only three workers running at once finish them.
     deadline(LIMIT, || {
         let pool = MiniPool::new(3);
@@ -55,6 +61,7 @@ fn mini_pool_workers_run_at_the_same_time() {
 
 #[test]
 fn mini_pool_join_finishes_the_queue() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let pool = MiniPool::new(1);
         let done = Arc::new(Mutex::new(Vec::new()));
@@ -76,6 +83,7 @@ fn mini_pool_join_finishes_the_queue() {
 
 #[test]
 fn run_all_catching_survives_panics() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let threads = Arc::new(Mutex::new(HashSet::new()));
         let jobs: Vec<BoxedJob<u32>> = (0..40u32)
@@ -108,6 +116,7 @@ fn run_all_catching_survives_panics() {
 
 #[test]
 fn ordered_map_keeps_input_order() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         // Early items sleep longest, so they finish last.
         let out = ordered_map(
@@ -125,6 +134,7 @@ fn ordered_map_keeps_input_order() {
 
 #[test]
 fn ordered_map_runs_in_parallel() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         // Two items that wait for each other: they only finish if they run at the same time.
         let barrier = Barrier::new(2);
@@ -142,6 +152,7 @@ fn ordered_map_runs_in_parallel() {
 
 #[test]
 fn unordered_results_arrive_as_they_finish() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let (release, gate) = mpsc::channel::<()>();
         let gate = Arc::new(Mutex::new(gate));
@@ -172,6 +183,7 @@ fn unordered_results_arrive_as_they_finish() {
 
 #[test]
 fn unordered_results_delivers_every_item_once() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let mut seen: Vec<(usize, u64)> = unordered_results(3, |x: u64| x * 2, (0..500).collect())
             .into_iter()
@@ -186,6 +198,7 @@ fn unordered_results_delivers_every_item_once() {
 
 #[test]
 fn sum_of_squares_is_exact() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let pool = ThreadPool::new(4).unwrap();
         assert_eq!(sum_of_squares(&pool, 0), 0);
@@ -198,6 +211,7 @@ fn sum_of_squares_is_exact() {
 
 #[test]
 fn sum_of_squares_chooses_a_good_chunk_size() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let pool = ThreadPool::new(4).unwrap();
         let n: u64 = 1_000_000;

@@ -8,6 +8,10 @@ use std::time::{Duration, Instant};
 use sync::exercises::{Bank, BlockingQueue, BoundedSection, ExactCounter, dine};
 use testkit::deadline;
 
+// The grader counts a test as passed only on the proof this harness writes when the test
+// returns normally: every test starts with `let _pass = harness::start();`.
+testkit::grading_harness!();
+
 const LIMIT: Duration = Duration::from_secs(8);
 
 /// Waits (up to `max`) until `cond` holds; returns whether it did.
@@ -26,6 +30,7 @@ fn wait_until(max: Duration, cond: impl Fn() -> bool) -> bool {
 
 #[test]
 fn counter_stays_exact_under_many_threads() {
+    let _pass = harness::start();
     let total = deadline(LIMIT, || {
         let counter = ExactCounter::new();
         assert_eq!(counter.get(), 0);
@@ -71,6 +76,7 @@ fn peak_inside(k: usize, threads: usize) -> usize {
 
 #[test]
 fn section_admits_at_most_k_threads() {
+    let _pass = harness::start();
     let peak = deadline(LIMIT, || peak_inside(3, 9));
     assert!(peak <= 3, "{peak} threads were inside a section of 3");
     assert_eq!(peak, 3, "a section of 3 should let 3 threads in together");
@@ -78,6 +84,7 @@ fn section_admits_at_most_k_threads() {
 
 #[test]
 fn section_of_one_is_mutual_exclusion() {
+    let _pass = harness::start();
     let peak = deadline(LIMIT, || peak_inside(1, 6));
     assert_eq!(peak, 1);
 }
@@ -86,6 +93,7 @@ fn section_of_one_is_mutual_exclusion() {
 
 #[test]
 fn bank_rules_on_a_single_thread() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let bank = Bank::new(vec![100, 50, 0]);
         assert!(bank.transfer(0, 1, 100), "the whole balance may be moved");
@@ -102,6 +110,7 @@ fn bank_rules_on_a_single_thread() {
 
 #[test]
 fn random_concurrent_transfers_conserve_money_without_deadlock() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         const ACCOUNTS: usize = 6;
         let bank = Bank::new(vec![1_000; ACCOUNTS]);
@@ -178,6 +187,7 @@ fn checked_dinner(n: usize, meals: usize) -> (Vec<usize>, usize) {
 
 #[test]
 fn philosophers_each_eat_m_times_without_deadlock() {
+    let _pass = harness::start();
     let (ate, peak) = deadline(LIMIT, || checked_dinner(5, 40));
     assert_eq!(ate, vec![40; 5], "every philosopher eats exactly M times");
     assert_eq!(
@@ -188,6 +198,7 @@ fn philosophers_each_eat_m_times_without_deadlock() {
 
 #[test]
 fn two_philosophers_share_two_forks() {
+    let _pass = harness::start();
     let (ate, peak) = deadline(LIMIT, || checked_dinner(2, 50));
     assert_eq!(ate, vec![50; 2]);
     assert_eq!(peak, 1);
@@ -197,6 +208,7 @@ fn two_philosophers_share_two_forks() {
 
 #[test]
 fn queue_delivers_every_item_once_in_order_per_producer() {
+    let _pass = harness::start();
     let received = deadline(LIMIT, || {
         let q = BlockingQueue::new(2);
         let received = std::sync::Mutex::new(Vec::new());
@@ -250,6 +262,7 @@ fn queue_delivers_every_item_once_in_order_per_producer() {
 
 #[test]
 fn queue_push_waits_while_full() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let q = BlockingQueue::new(2);
         q.push(1).unwrap();
@@ -276,6 +289,7 @@ fn queue_push_waits_while_full() {
 
 #[test]
 fn queue_close_wakes_waiters_and_keeps_queued_items() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let q: BlockingQueue<u32> = BlockingQueue::new(1);
         thread::scope(|s| {

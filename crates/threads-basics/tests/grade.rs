@@ -16,6 +16,10 @@ use threads_basics::exercises::{
     Ticker, Worker, join_all_within, parallel_sum, run_named, scoped_map,
 };
 
+// The grader counts a test as passed only on the proof this harness writes when the test
+// returns normally: every test starts with `let _pass = harness::start();`.
+testkit::grading_harness!();
+
 const LIMIT: Duration = Duration::from_secs(5);
 
 /// Calls `barrier.wait()` the first time each thread comes by: the barrier only opens when
@@ -51,6 +55,7 @@ impl Together {
 
 #[test]
 fn run_named_runs_each_job_on_its_named_thread_in_order() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let names = ["alpha", "beta", "gamma", "delta"];
         let caller = thread::current().id();
@@ -83,6 +88,7 @@ fn run_named_runs_each_job_on_its_named_thread_in_order() {
 
 #[test]
 fn parallel_sum_is_exact() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         assert_eq!(parallel_sum(100, 4, |i| i).unwrap(), 4950);
         assert_eq!(
@@ -106,6 +112,7 @@ fn parallel_sum_is_exact() {
 
 #[test]
 fn parallel_sum_calls_f_once_per_number() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let calls = Arc::new(Mutex::new(vec![0_u32; 1000]));
         let c = Arc::clone(&calls);
@@ -123,6 +130,7 @@ fn parallel_sum_calls_f_once_per_number() {
 
 #[test]
 fn parallel_sum_really_uses_that_many_threads_at_once() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         for threads in [2, 4] {
             let together = Together::new(threads);
@@ -145,6 +153,7 @@ fn parallel_sum_really_uses_that_many_threads_at_once() {
 
 #[test]
 fn parallel_sum_refuses_zero_threads() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         assert!(matches!(
             parallel_sum(10, 0, |i| i),
@@ -157,6 +166,7 @@ fn parallel_sum_refuses_zero_threads() {
 
 #[test]
 fn join_all_within_returns_values_and_none_for_panics() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let handles = vec![
             thread::spawn(|| 1),
@@ -176,6 +186,7 @@ fn join_all_within_returns_values_and_none_for_panics() {
 
 #[test]
 fn join_all_within_shares_one_deadline() {
+    let _pass = harness::start();
     // Five threads that will not finish in time; a limit of 0.5 s per handle would take 2.5 s,
     // one shared deadline takes 0.5 s.
     deadline(Duration::from_millis(1800), || {
@@ -205,6 +216,7 @@ fn join_all_within_shares_one_deadline() {
 
 #[test]
 fn worker_stops_when_asked() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let runs = Arc::new(AtomicU64::new(0));
         let r = Arc::clone(&runs);
@@ -232,6 +244,7 @@ fn worker_stops_when_asked() {
 
 #[test]
 fn worker_runs_on_another_thread() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let ids = Arc::new(Mutex::new(HashSet::new()));
         let i = Arc::clone(&ids);
@@ -255,6 +268,7 @@ fn worker_runs_on_another_thread() {
 
 #[test]
 fn scoped_map_keeps_order_on_borrowed_data() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         // Local, non-'static data: only scoped threads can borrow it.
         let words: Vec<String> = (0..23).map(|i| "x".repeat(i)).collect();
@@ -273,6 +287,7 @@ fn scoped_map_keeps_order_on_borrowed_data() {
 
 #[test]
 fn scoped_map_runs_its_chunks_at_the_same_time() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let items: Vec<u64> = (0..10).collect();
         for (threads, expected) in [(3, 3), (4, 4), (20, 10)] {
@@ -296,6 +311,7 @@ fn scoped_map_runs_its_chunks_at_the_same_time() {
 
 #[test]
 fn ticker_ticks_in_order_and_stops() {
+    let _pass = harness::start();
     deadline(LIMIT, || {
         let (tx, rx) = mpsc::channel();
         let ticker = Ticker::start(Duration::from_millis(5), move |n| {
@@ -320,6 +336,7 @@ fn ticker_ticks_in_order_and_stops() {
 
 #[test]
 fn ticker_stops_without_waiting_a_whole_interval() {
+    let _pass = harness::start();
     deadline(Duration::from_secs(3), || {
         let ticked = Arc::new(AtomicU64::new(0));
         let t = Arc::clone(&ticked);

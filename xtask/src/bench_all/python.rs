@@ -12,9 +12,6 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// The lessons the seeds have a Python version of.
-const PORTED: [&str; 3] = ["mandelbrot", "pools", "downloader"];
-
 /// Runs the ports for the lessons in `reports` and fills their Python columns.
 pub fn run(
     interpreter: &str,
@@ -25,7 +22,7 @@ pub fn run(
     let wanted: Vec<String> = reports
         .iter()
         .map(|r| r.lesson.clone())
-        .filter(|l| PORTED.contains(&l.as_str()))
+        .filter(|l| crate::lessons::get(l).is_ok_and(|l| l.python))
         .collect();
     if wanted.is_empty() {
         return status("skipped", "none of the lessons asked for has a Python port");
@@ -35,21 +32,22 @@ pub fn run(
         return status("skipped", &why);
     }
     let mut notes = Vec::new();
-    let server = if wanted.iter().any(|l| l == "downloader") {
-        match Server::start(profile) {
+    let needs_server = |l: &str| crate::lessons::get(l).is_ok_and(|l| l.python_server);
+    // One server serves every port that needs one: the lesson's own `serve` subcommand.
+    let server = match wanted.iter().find(|l| needs_server(l)) {
+        Some(lesson) => match Server::start(lesson, profile) {
             Ok(server) => Some(server),
             Err(why) => {
-                notes.push(format!("downloader skipped: {why}"));
+                notes.push(format!("{lesson} skipped: {why}"));
                 None
             }
-        }
-    } else {
-        None
+        },
+        None => None,
     };
     let lessons: Vec<&str> = wanted
         .iter()
         .map(String::as_str)
-        .filter(|l| *l != "downloader" || server.is_some())
+        .filter(|l| !needs_server(l) || server.is_some())
         .collect();
     let results = match time_ports(
         interpreter,
@@ -150,23 +148,21 @@ fn parse_results(text: &str) -> Result<Vec<PythonResult>, String> {
         .collect()
 }
 
-/// The downloader lesson's local server (`downloader serve`), stopped on drop.
+/// A lesson's local server (`<lesson> serve`: the downloader's), stopped on drop.
 struct Server {
     child: Child,
     url: String,
 }
 
 impl Server {
-    /// Builds and starts `downloader serve`; its first line naming `http://127.0.0.1:` is its URL.
-    fn start(profile: &str) -> Result<Server, String> {
+    /// Builds and starts `<lesson> serve`; its first line naming `http://127.0.0.1:` is its URL.
+    fn start(lesson: &str, profile: &str) -> Result<Server, String> {
         let mut build = workspace::cargo();
-        build.args(["build", "--quiet", "-p", "downloader", "--profile", profile]);
-        crate::check::announce_and_run("bench-all: the downloader's local server", &mut build)
+        build.args(["build", "--quiet", "-p", lesson, "--profile", profile]);
+        crate::check::announce_and_run(&format!("bench-all: the {lesson} server"), &mut build)
             .map_err(|e| format!("{e:#}"))?;
         // Started directly, not through `cargo run`: a process we kill is then really the server.
-        let exe = super::target_dir()
-            .join(profile_dir(profile))
-            .join("downloader");
+        let exe = super::target_dir().join(profile_dir(profile)).join(lesson);
         let mut child = Command::new(&exe)
             // Its own deadline too, in case we are killed before we can stop it.
             .args(["serve", "--seconds", "1800"])
@@ -189,7 +185,9 @@ impl Server {
                 return Ok(server);
             }
         }
-        Err("`downloader serve` ended without printing its address".into())
+        Err(format!(
+            "`{lesson} serve` ended without printing its address"
+        ))
     }
 }
 

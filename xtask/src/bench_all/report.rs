@@ -5,6 +5,8 @@ use super::criterion::{Measurement, Throughput};
 use super::machine::Machine;
 use serde::{Deserialize, Serialize};
 
+pub use crate::lessons::{Bound, Parameter};
+
 /// The version of the `summary.json` layout; bumped when a field changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -89,35 +91,6 @@ pub enum LessonStatus {
     NoBench,
     /// Building or running its benches failed.
     Failed,
-}
-
-/// What limits a lesson's work, which decides its ideal speedup.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Bound {
-    /// Computation: more workers than cores cannot help, ideal = min(workers, cores).
-    Cpu,
-    /// Waiting (network latency): workers overlap their waits, ideal = workers.
-    Io,
-}
-
-/// What a lesson's bench parameters count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Parameter {
-    /// Workers (threads, processes): the x axis of the speedup chart.
-    Workers,
-    /// A message size in bytes (the ipc lesson compares transports, not worker counts).
-    Bytes,
-}
-
-/// What the parameters of a lesson's benches count.
-pub fn parameter_of(lesson: &str) -> Parameter {
-    if lesson == "ipc" {
-        Parameter::Bytes
-    } else {
-        Parameter::Workers
-    }
 }
 
 /// One lesson's results.
@@ -275,23 +248,12 @@ pub struct CompareInfo {
 }
 
 /// What limits a lesson's work: the downloader waits on the network, the others compute.
-pub fn bound_of(lesson: &str) -> Bound {
-    if lesson == "downloader" {
-        Bound::Io
-    } else {
-        Bound::Cpu
-    }
-}
-
-/// The unit of a lesson's element throughput (what one `Throughput::Elements` counts).
-pub fn element_unit(lesson: &str) -> &'static str {
-    match lesson {
-        "mandelbrot" => "pixel-iterations/s",
-        "pools" => "jobs/s",
-        "downloader" => "requests/s",
-        "ipc" => "messages/s",
-        "sync" => "operations/s",
-        _ => "items/s",
+/// What the lesson table says of `lesson`: its bound, its throughput unit (per second) and what
+/// its bench parameter counts. Every lesson bench-all runs was selected from that table.
+fn traits_of(lesson: &str) -> (Bound, String, Parameter) {
+    match crate::lessons::get(lesson) {
+        Ok(l) => (l.bound, format!("{}/s", l.unit), l.parameter),
+        Err(_) => (Bound::Cpu, "items/s".into(), Parameter::Workers),
     }
 }
 
@@ -301,9 +263,9 @@ pub fn lesson_report(
     measurements: &[Measurement],
     logical_cores: usize,
 ) -> LessonReport {
-    let bound = bound_of(lesson);
-    let unit = element_unit(lesson);
-    let counts_workers = parameter_of(lesson) == Parameter::Workers;
+    let (bound, unit, parameter) = traits_of(lesson);
+    let unit = unit.as_str();
+    let counts_workers = parameter == Parameter::Workers;
     let mut names: Vec<&str> = measurements
         .iter()
         .map(|m| m.id.group_id.as_str())
@@ -327,7 +289,7 @@ pub fn lesson_report(
         message: None,
         bound,
         unit: unit.to_string(),
-        parameter: parameter_of(lesson),
+        parameter,
         elapsed_s: None,
         groups,
         python: Vec::new(),
@@ -336,13 +298,14 @@ pub fn lesson_report(
 
 /// A lesson that did not run.
 pub fn lesson_not_run(lesson: &str, status: LessonStatus, message: String) -> LessonReport {
+    let (bound, unit, parameter) = traits_of(lesson);
     LessonReport {
         lesson: lesson.to_string(),
         status,
         message: Some(message),
-        bound: bound_of(lesson),
-        unit: element_unit(lesson).to_string(),
-        parameter: parameter_of(lesson),
+        bound,
+        unit,
+        parameter,
         elapsed_s: None,
         groups: Vec::new(),
         python: Vec::new(),

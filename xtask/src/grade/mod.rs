@@ -5,6 +5,7 @@
 //! only costs that test. See `report` for the JSON schema.
 
 mod manifest;
+mod proof;
 mod report;
 mod runner;
 mod sources;
@@ -42,6 +43,9 @@ pub struct Args {
     /// Tests run at once (default: the number of cores).
     #[arg(long)]
     jobs: Option<usize>,
+    /// Hint levels shown for a test that did not pass: 1 says where to look, 2 also names the tool.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    hints: u8,
 }
 
 /// Grades and reports.
@@ -89,8 +93,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 &manifest,
                 &tests,
                 jobs,
+                usize::from(args.hints),
             ),
-            Err(message) => runner::compile_failed(&tests, &message),
+            Err(message) => {
+                runner::compile_failed(&manifest, &tests, &message, usize::from(args.hints))
+            }
         };
         reports.push(LessonReport::new(lesson, results));
     }
@@ -113,7 +120,7 @@ fn cores() -> usize {
 
 /// The lessons to grade: those named (each must have graded tests), else all that have some.
 fn graded_lessons(manifest: &Manifest, names: &[String]) -> anyhow::Result<Vec<String>> {
-    let lessons = workspace::select_lessons(names)?;
+    let lessons = crate::lessons::select(names)?;
     let with_tests: Vec<String> = lessons
         .into_iter()
         .filter(|l| manifest.tests_of(l).next().is_some())
@@ -163,7 +170,7 @@ pub fn self_test() -> anyhow::Result<()> {
         let tests: Vec<&TestSpec> = manifest.tests_of(&lesson).collect();
         problems.extend(self_test_lesson(&root, &manifest, &lesson, &tests)?);
     }
-    for lesson in workspace::LESSONS {
+    for lesson in crate::lessons::names()? {
         if manifest.tests_of(lesson).next().is_none() {
             println!("  {lesson}: no graded tests yet");
         }
@@ -226,7 +233,7 @@ fn self_test_lesson(
             ));
         }
     }
-    for r in runner::run_all(&exe, &crate_dir, manifest, tests, cores()) {
+    for r in runner::run_all(&exe, &crate_dir, manifest, tests, cores(), 1) {
         if r.status != Status::Passed {
             problems.push(format!(
                 "{lesson}: `{}` fails on the solution: {} {}",
@@ -253,7 +260,7 @@ fn self_test_lesson(
             .concat());
         }
     };
-    for r in runner::run_all(&exe, &crate_dir, manifest, &stubbed, cores()) {
+    for r in runner::run_all(&exe, &crate_dir, manifest, &stubbed, cores(), 1) {
         if r.status == Status::Passed {
             problems.push(format!(
                 "{lesson}: `{}` passes on the stub: it cannot fail",
@@ -293,7 +300,6 @@ mod tests {
             exercise: "answer".into(),
             points: 1,
             timeout: Some(timeout),
-            hint: "a hint".into(),
         }
     }
 
@@ -318,15 +324,22 @@ mod tests {
             ("prints_megabytes", Status::Passed),
             ("exits_early", Status::Failed),
             ("no_such_test", Status::Failed),
+            // Forgeries: none of them may pass.
+            ("prints_success_and_exits", Status::Failed),
+            ("writes_proofs_everywhere_and_exits", Status::Failed),
+            ("leaves_a_forger_behind", Status::Failed),
+            ("exits_from_another_thread", Status::Failed),
+            ("passes_without_the_harness", Status::Failed),
         ];
         let specs: Vec<TestSpec> = expected.iter().map(|(name, _)| spec(name, 2)).collect();
         let refs: Vec<&TestSpec> = specs.iter().collect();
         let manifest = Manifest {
             default_timeout: 2,
-            tests: Vec::new(),
+            allow: Default::default(),
+            exercises: Vec::new(),
         };
         let start = Instant::now();
-        let results = runner::run_all(&exe, &fixture, &manifest, &refs, 4);
+        let results = runner::run_all(&exe, &fixture, &manifest, &refs, 4, 1);
         assert!(
             start.elapsed() < Duration::from_secs(60),
             "the grader must finish promptly"
@@ -350,6 +363,11 @@ mod tests {
             "{}",
             results[6].detail
         );
+        assert!(
+            results[11].detail.contains("never confirmed"),
+            "a forged pass is named as such: {}",
+            results[11].detail
+        );
     }
 
     #[test]
@@ -362,7 +380,13 @@ mod tests {
             .expect_err("the fixture's solutions do not compile");
         assert!(message.contains("mismatched types"), "{message}");
         let specs = [spec("passes", 2)];
-        let results = runner::compile_failed(&specs.iter().collect::<Vec<_>>(), &message);
+        let manifest = Manifest {
+            default_timeout: 2,
+            allow: Default::default(),
+            exercises: Vec::new(),
+        };
+        let results =
+            runner::compile_failed(&manifest, &specs.iter().collect::<Vec<_>>(), &message, 1);
         assert_eq!(results[0].status, Status::CompileError);
     }
 }

@@ -1,6 +1,7 @@
 //! Building a lesson's graded tests and running each one alone, under its time limit.
 
 use super::manifest::{Manifest, TestSpec};
+use super::proof::Proof;
 use crate::process::{self, Ending, Output};
 use anyhow::Context;
 use serde::Serialize;
@@ -32,7 +33,8 @@ impl Variant {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// The process exited 0 and the test harness reported the test as passed.
+    /// The graded test crate's harness proved that the test returned normally, the process
+    /// exited 0 and left nothing running.
     Passed,
     /// The test ran and failed (an assertion, a panic, an early exit, a process left running).
     Failed,
@@ -77,7 +79,7 @@ pub struct TestResult {
     pub seconds: f64,
     /// The first lines explaining a verdict other than `passed`.
     pub detail: String,
-    /// The manifest's hint (shown when the test did not pass).
+    /// The exercise's hints, up to the level asked for (shown when the test did not pass).
     pub hint: String,
 }
 
@@ -161,6 +163,7 @@ pub fn run_all(
     manifest: &Manifest,
     tests: &[&TestSpec],
     jobs: usize,
+    hint_level: usize,
 ) -> Vec<TestResult> {
     let next = AtomicUsize::new(0);
     let results = Mutex::new(vec![None; tests.len()]);
@@ -170,7 +173,8 @@ pub fn run_all(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(spec) = tests.get(i) else { break };
-                    let result = run_one(exe, crate_dir, spec, manifest.timeout_of(spec));
+                    let mut result = run_one(exe, crate_dir, spec, manifest.timeout_of(spec));
+                    result.hint = manifest.hints_of(spec, hint_level);
                     results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
                 }
             });
@@ -185,11 +189,19 @@ pub fn run_all(
 }
 
 /// The results of a lesson that did not compile: every test gets the compiler's message.
-pub fn compile_failed(tests: &[&TestSpec], message: &str) -> Vec<TestResult> {
+pub fn compile_failed(
+    manifest: &Manifest,
+    tests: &[&TestSpec],
+    message: &str,
+    hint_level: usize,
+) -> Vec<TestResult> {
     let detail = first_lines(message, 12);
     tests
         .iter()
-        .map(|t| result(t, Status::CompileError, 0.0, detail.clone()))
+        .map(|t| TestResult {
+            hint: manifest.hints_of(t, hint_level),
+            ..result(t, Status::CompileError, 0.0, detail.clone())
+        })
         .collect()
 }
 
@@ -199,15 +211,19 @@ fn run_one(exe: &Path, crate_dir: &Path, spec: &TestSpec, timeout: Duration) -> 
         .current_dir(crate_dir)
         .env("CARGO_MANIFEST_DIR", crate_dir)
         .env("RUST_BACKTRACE", "0");
-    match process::run(&mut cmd, timeout, Output::Capture) {
-        Ok(outcome) => {
-            let (status, detail) = classify(
-                &spec.name,
-                outcome.ending,
-                &outcome.output,
-                outcome.leftovers,
-                timeout,
-            );
+    let outcome = Proof::new().and_then(|proof| {
+        proof.attach(&mut cmd);
+        let outcome = process::run(&mut cmd, timeout, Output::Capture)?;
+        Ok((proof.confirms(&spec.name), outcome))
+    });
+    match outcome {
+        Ok((proven, outcome)) => {
+            let verdict = Verdict {
+                ending: outcome.ending,
+                proven,
+                leftovers: outcome.leftovers,
+            };
+            let (status, detail) = classify(&spec.name, verdict, &outcome.output, timeout);
             result(spec, status, outcome.elapsed.as_secs_f64(), detail)
         }
         Err(err) => result(
@@ -232,26 +248,30 @@ fn result(spec: &TestSpec, status: Status, seconds: f64, detail: String) -> Test
         max_points: spec.points,
         seconds,
         detail,
-        hint: spec.hint.clone(),
+        hint: String::new(),
     }
 }
 
-/// Turns how a test process ended, and what it printed, into a verdict with an explanation.
-pub fn classify(
-    name: &str,
-    ending: Ending,
-    output: &str,
-    leftovers: usize,
-    timeout: Duration,
-) -> (Status, String) {
-    let reported_ok = output
+/// What the grader knows of how a test process ended, besides what it printed.
+#[derive(Debug, Clone, Copy)]
+pub struct Verdict {
+    /// How the process ended.
+    pub ending: Ending,
+    /// Whether the graded test crate's harness confirmed, with this run's token, that the test
+    /// body returned normally (see `proof`).
+    pub proven: bool,
+    /// Processes of its group still alive after it ended.
+    pub leftovers: usize,
+}
+
+/// Turns how a test process ended into a verdict with an explanation. Only the harness's proof
+/// makes a pass; what the process printed only explains a failure.
+pub fn classify(name: &str, verdict: Verdict, output: &str, timeout: Duration) -> (Status, String) {
+    let printed_ok = output
         .lines()
-        .any(|l| l.trim_end() == format!("test {name} ... ok"))
-        && output
-            .lines()
-            .any(|l| l.starts_with("test result: ok. 1 passed"));
+        .any(|l| l.trim_end() == format!("test {name} ... ok"));
     let stub_reached = output.contains("not yet implemented") || output.contains("not implemented");
-    match ending {
+    match verdict.ending {
         Ending::TimedOut => (
             Status::TimedOut,
             format!(
@@ -259,21 +279,29 @@ pub fn classify(
             ),
         ),
         Ending::Signaled(signal) => (Status::Crashed, crash_detail(signal, output)),
-        Ending::Exited(0) if reported_ok && leftovers == 0 => (Status::Passed, String::new()),
-        Ending::Exited(0) if reported_ok => (
+        Ending::Exited(0) if verdict.proven && verdict.leftovers == 0 => {
+            (Status::Passed, String::new())
+        }
+        Ending::Exited(0) if verdict.proven => (
             Status::Failed,
             format!(
-                "the test left {leftovers} process(es) running after it ended; they were killed"
+                "the test left {} process(es) running after it ended; they were killed",
+                verdict.leftovers
             ),
         ),
         Ending::Exited(0) if output.contains("running 0 tests") => (
             Status::Failed,
             format!("there is no test named `{name}` in tests/grade.rs"),
         ),
+        Ending::Exited(0) if printed_ok => (
+            Status::Failed,
+            "the output says the test passed, but the grading harness never confirmed that the \
+             test returned: forged output, or an exit before the test ended"
+                .to_string(),
+        ),
         Ending::Exited(0) => (
             Status::Failed,
-            "the process exited before the test harness reported a result (std::process::exit?)"
-                .to_string(),
+            "the process exited before the test returned (std::process::exit?)".to_string(),
         ),
         Ending::Exited(_) if stub_reached => (
             Status::NotAttempted,
@@ -348,25 +376,34 @@ mod tests {
     use super::*;
 
     const T: Duration = Duration::from_secs(5);
+    const OK: &str = "running 1 test\ntest a ... ok\n\ntest result: ok. 1 passed; 0 failed;";
+
+    fn verdict(ending: Ending, proven: bool, leftovers: usize) -> Verdict {
+        Verdict {
+            ending,
+            proven,
+            leftovers,
+        }
+    }
+
+    fn status(ending: Ending, proven: bool, leftovers: usize, output: &str) -> Status {
+        classify("a", verdict(ending, proven, leftovers), output, T).0
+    }
 
     #[test]
-    fn a_reported_pass_is_a_pass() {
-        let out = "running 1 test\ntest a ... ok\n\ntest result: ok. 1 passed; 0 failed;";
-        assert_eq!(
-            classify("a", Ending::Exited(0), out, 0, T).0,
-            Status::Passed
-        );
-        assert_eq!(
-            classify("a", Ending::Exited(0), out, 1, T).0,
-            Status::Failed
-        );
+    fn only_a_proven_return_is_a_pass() {
+        assert_eq!(status(Ending::Exited(0), true, 0, OK), Status::Passed);
+        assert_eq!(status(Ending::Exited(0), true, 1, OK), Status::Failed);
+        let (forged, why) = classify("a", verdict(Ending::Exited(0), false, 0), OK, T);
+        assert_eq!(forged, Status::Failed);
+        assert!(why.contains("never confirmed"), "{why}");
+        assert_eq!(status(Ending::Exited(1), true, 0, OK), Status::Failed);
     }
 
     #[test]
     fn an_early_exit_is_not_a_pass() {
-        let out = "running 1 test\n";
         assert_eq!(
-            classify("a", Ending::Exited(0), out, 0, T).0,
+            status(Ending::Exited(0), false, 0, "running 1 test\n"),
             Status::Failed
         );
     }
@@ -375,7 +412,7 @@ mod tests {
     fn todo_is_not_attempted() {
         let out = "---- a stdout ----\nthread 'a' panicked at src/exercises.rs:3:5:\nnot yet implemented\n";
         assert_eq!(
-            classify("a", Ending::Exited(101), out, 0, T).0,
+            status(Ending::Exited(101), false, 0, out),
             Status::NotAttempted
         );
     }
@@ -385,7 +422,7 @@ mod tests {
         let out = "running 1 test\ntest a ... FAILED\n\nfailures:\n\n---- a stdout ----\n\
                    thread 'a' panicked at tests/grade.rs:9:5:\nassertion `left == right` failed\n  left: 1\n right: 2\n\
                    note: run with `RUST_BACKTRACE=1`\n\nfailures:\n    a\n";
-        let (status, detail) = classify("a", Ending::Exited(101), out, 0, T);
+        let (status, detail) = classify("a", verdict(Ending::Exited(101), false, 0), out, T);
         assert_eq!(status, Status::Failed);
         assert!(
             detail.starts_with("panicked at tests/grade.rs:9:5"),
@@ -400,12 +437,18 @@ mod tests {
     #[test]
     fn signals_and_timeouts() {
         let out = "thread 'a' has overflowed its stack\n";
-        let (status, detail) = classify("a", Ending::Signaled(libc::SIGABRT), out, 0, T);
+        let (status, detail) = classify(
+            "a",
+            verdict(Ending::Signaled(libc::SIGABRT), false, 0),
+            out,
+            T,
+        );
         assert_eq!(status, Status::Crashed);
         assert!(detail.contains("stack overflow"));
-        assert_eq!(
-            classify("a", Ending::TimedOut, "", 0, T).0,
-            Status::TimedOut
-        );
+        assert_eq!(status_of_timeout(), Status::TimedOut);
+    }
+
+    fn status_of_timeout() -> Status {
+        status(Ending::TimedOut, true, 0, "")
     }
 }

@@ -2,7 +2,6 @@
 //! files from git; `--fork` grades a scratch copy of this checkout with only the students'
 //! `src/exercises.rs` files taken from the fork.
 
-use crate::workspace::LESSONS;
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -104,7 +103,7 @@ pub fn fork_workspace(root: &Path, location: &str) -> anyhow::Result<(PathBuf, V
     };
 
     let mut taken = Vec::new();
-    for lesson in LESSONS {
+    for lesson in crate::lessons::names()? {
         let rel = format!("crates/{lesson}/src/exercises.rs");
         let from = fork.join(&rel);
         if from.is_file() {
