@@ -10,6 +10,7 @@ mod check;
 mod grade;
 mod lessons;
 mod process;
+mod scratch;
 mod tour;
 mod workspace;
 

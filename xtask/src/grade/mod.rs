@@ -9,7 +9,9 @@ mod proof;
 mod report;
 mod runner;
 mod sources;
+mod wrong;
 
+use crate::scratch::Scratch;
 use crate::workspace;
 use anyhow::{Context, bail};
 use manifest::{Manifest, TestSpec};
@@ -60,25 +62,42 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             changed.iter().for_each(|f| println!("  {f}"));
         }
     }
-    let (grade_root, mode, source) = match &args.fork {
+    // Where cargo builds (`build_root`) and where the graded files are (`tree`): the same folder,
+    // except for a fork, whose scratch copy keeps its crates under a prefix (see crate::scratch).
+    let (build_root, tree, mode, source) = match &args.fork {
         Some(location) => {
             let (scratch, taken) = sources::fork_workspace(&root, location)?;
             println!(
                 "Grading {location}: took {} exercise file(s) into {}",
                 taken.len(),
-                scratch.display()
+                scratch.tree().display()
             );
-            (scratch, "fork", location.clone())
+            (
+                scratch.root.clone(),
+                scratch.tree(),
+                "fork",
+                location.clone(),
+            )
         }
-        None if args.solutions => (root.clone(), "solutions", root.display().to_string()),
-        None => (root.clone(), "student", root.display().to_string()),
+        None if args.solutions => (
+            root.clone(),
+            root.clone(),
+            "solutions",
+            root.display().to_string(),
+        ),
+        None => (
+            root.clone(),
+            root.clone(),
+            "student",
+            root.display().to_string(),
+        ),
     };
     let variant = if args.solutions {
         Variant::Solutions
     } else {
         Variant::Student
     };
-    let manifest = Manifest::load(&grade_root.join("grading.toml"))?;
+    let manifest = Manifest::load(&tree.join("grading.toml"))?;
     let lessons = graded_lessons(&manifest, &args.lessons)?;
     let jobs = args.jobs.unwrap_or_else(cores);
 
@@ -86,10 +105,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     for lesson in &lessons {
         println!("Grading {lesson} ...");
         let tests: Vec<&TestSpec> = manifest.tests_of(lesson).collect();
-        let results = match runner::build(&grade_root, &root.join("target"), lesson, variant)? {
+        let results = match runner::build(&build_root, &root.join("target"), lesson, variant)? {
             Ok(exe) => runner::run_all(
                 &exe,
-                &grade_root.join("crates").join(lesson),
+                &tree.join("crates").join(lesson),
                 &manifest,
                 &tests,
                 jobs,
@@ -282,6 +301,61 @@ fn self_test_lesson(
             answered.len(),
             names.join(", ")
         );
+    }
+    problems.extend(self_test_wrong_answers(root, manifest, lesson)?);
+    Ok(problems)
+}
+
+/// The known-wrong answers of a lesson: every exercise has one, and each loses points. Prints
+/// the table of which test catches which wrong answer.
+fn self_test_wrong_answers(
+    root: &Path,
+    manifest: &Manifest,
+    lesson: &str,
+) -> anyhow::Result<Vec<String>> {
+    let crate_dir = root.join("crates").join(lesson);
+    let (answers, mut problems) = wrong::discover(&crate_dir, manifest, lesson)?;
+    // Every exercise must have one. Until every lesson's wrong/ folder is written (issue 13),
+    // the missing ones are listed rather than failed.
+    let uncovered = wrong::uncovered(manifest, lesson, &answers);
+    if !uncovered.is_empty() {
+        println!(
+            "    {lesson}: no known-wrong answer yet for {}",
+            uncovered.join(", ")
+        );
+    }
+    if answers.is_empty() {
+        return Ok(problems);
+    }
+    let scratch = Scratch {
+        root: root.join("target/grade/wrong").join(lesson),
+        prefix: format!("wrong-{lesson}"),
+    };
+    wrong::scratch_workspace(root, &scratch, lesson, &answers)?;
+    let scratch_crate = scratch.crate_dir(lesson);
+    let exe = match runner::build(
+        &scratch.root,
+        &root.join("target"),
+        lesson,
+        Variant::Solutions,
+    )? {
+        Ok(exe) => exe,
+        Err(message) => {
+            problems.push(format!(
+                "{lesson}: the known-wrong answers do not compile:\n{message}"
+            ));
+            return Ok(problems);
+        }
+    };
+    let caught = wrong::run(&exe, &scratch_crate, manifest, lesson, &answers, cores());
+    print!("{}", wrong::table(lesson, &caught));
+    for c in caught.iter().filter(|c| c.by.is_none()) {
+        problems.push(format!(
+            "{lesson}: the known-wrong answer {} earns full points: its exercise's tests must \
+             catch what it gets wrong ({})",
+            c.answer.path.display(),
+            c.answer.what
+        ));
     }
     Ok(problems)
 }

@@ -205,7 +205,8 @@ pub fn compile_failed(
         .collect()
 }
 
-fn run_one(exe: &Path, crate_dir: &Path, spec: &TestSpec, timeout: Duration) -> TestResult {
+/// Runs one graded test in a process of its own, under its time limit.
+pub fn run_one(exe: &Path, crate_dir: &Path, spec: &TestSpec, timeout: Duration) -> TestResult {
     let mut cmd = Command::new(exe);
     cmd.args(["--exact", &spec.name, "--test-threads", "1"])
         .current_dir(crate_dir)

@@ -2,6 +2,7 @@
 //! files from git; `--fork` grades a scratch copy of this checkout with only the students'
 //! `src/exercises.rs` files taken from the fork.
 
+use crate::scratch::Scratch;
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -70,14 +71,25 @@ pub fn restore_grading_files(root: &Path, reference: &str) -> anyhow::Result<Vec
 /// Builds a scratch copy of the committed upstream checkout at `root`, with each lesson's
 /// `src/exercises.rs` taken from the fork at `location` (a path or a git URL). Returns the scratch
 /// workspace and the exercise files taken.
-pub fn fork_workspace(root: &Path, location: &str) -> anyhow::Result<(PathBuf, Vec<String>)> {
+pub fn fork_workspace(root: &Path, location: &str) -> anyhow::Result<(Scratch, Vec<String>)> {
     let base = root.join("target/grade/fork");
-    let scratch = base.join("workspace");
-    if scratch.exists() {
-        std::fs::remove_dir_all(&scratch).context("clearing the scratch workspace")?;
+    let scratch = Scratch {
+        root: base.join("workspace"),
+        prefix: "fork".into(),
+    };
+    if scratch.root.exists() {
+        std::fs::remove_dir_all(&scratch.root).context("clearing the scratch workspace")?;
     }
-    std::fs::create_dir_all(&scratch)?;
-    export_head(root, &scratch)?;
+    let tree = scratch.tree();
+    std::fs::create_dir_all(&tree)?;
+    export_head(root, &tree)?;
+    // The exported root manifest becomes the scratch's, with the members moved under the prefix
+    // (see crate::scratch); no manifest may stay in the tree, or cargo would find two roots.
+    scratch.write_root(&tree)?;
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        std::fs::remove_file(tree.join(file)).ok();
+    }
+    std::fs::remove_dir_all(tree.join(".cargo")).ok();
 
     let fork = if is_url(location) {
         let clone = base.join("source");
@@ -107,7 +119,7 @@ pub fn fork_workspace(root: &Path, location: &str) -> anyhow::Result<(PathBuf, V
         let rel = format!("crates/{lesson}/src/exercises.rs");
         let from = fork.join(&rel);
         if from.is_file() {
-            std::fs::copy(&from, scratch.join(&rel)).with_context(|| format!("copying {rel}"))?;
+            std::fs::copy(&from, tree.join(&rel)).with_context(|| format!("copying {rel}"))?;
             taken.push(rel);
         }
     }
@@ -170,6 +182,7 @@ mod tests {
             dir.path(),
             "git init -q -b main . && git config user.email t@t && git config user.name t && \
              mkdir -p crates/sync/src crates/sync/tests && \
+             printf '[workspace]\\nmembers = [\"crates/*\"]\\n' > Cargo.toml && \
              echo 'default_timeout = 10' > grading.toml && \
              echo 'fn real_test() {}' > crates/sync/tests/grade.rs && \
              echo 'pub fn stub() -> u32 { 0 }' > crates/sync/src/exercises.rs && \
@@ -216,13 +229,16 @@ mod tests {
         );
         let (scratch, taken) = fork_workspace(repo.path(), fork.path().to_str().unwrap()).unwrap();
         assert_eq!(taken, ["crates/sync/src/exercises.rs"]);
-        let read = |rel: &str| std::fs::read_to_string(scratch.join(rel)).unwrap();
+        let read = |rel: &str| std::fs::read_to_string(scratch.tree().join(rel)).unwrap();
         assert_eq!(
             read("crates/sync/src/exercises.rs").trim(),
             "pub fn stub() {}"
         );
         assert!(read("crates/sync/tests/grade.rs").contains("real_test"));
         assert!(read("grading.toml").contains("default_timeout"));
+        let manifest = std::fs::read_to_string(scratch.root.join("Cargo.toml")).unwrap();
+        assert!(manifest.contains("\"fork/crates/*\""), "{manifest}");
+        assert!(!scratch.tree().join("Cargo.toml").exists());
         assert!(fork_workspace(repo.path(), "/no/such/fork").is_err());
     }
 }
