@@ -30,7 +30,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     {
         let result = match step {
             "lessons" => lesson_table(),
-            "fmt" => cargo_step(&["fmt", "--all", "--check"]),
+            "fmt" => fmt(),
             "clippy" => clippy(),
             "test" => cargo_step(&["test", "--workspace"]),
             "doc" => doc(),
@@ -78,6 +78,31 @@ fn describe(cmd: &Command) -> String {
 
 fn cargo_step(args: &[&str]) -> anyhow::Result<()> {
     announce_and_run(&format!("cargo {}", args[0]), workspace::cargo().args(args))
+}
+
+/// Formatting of the workspace, and of the known-wrong answers (`crates/*/wrong/*.rs`), which no
+/// crate includes and so `cargo fmt` does not see.
+fn fmt() -> anyhow::Result<()> {
+    cargo_step(&["fmt", "--all", "--check"])?;
+    let root = workspace::root();
+    let mut wrong: Vec<std::path::PathBuf> = crate::lessons::names()?
+        .into_iter()
+        .flat_map(|lesson| std::fs::read_dir(root.join("crates").join(lesson).join("wrong")))
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    wrong.sort();
+    announce_and_run(
+        "rustfmt (known-wrong answers)",
+        Command::new("rustfmt")
+            .args(["--check", "--edition", "2024"])
+            .args(&wrong),
+    )
 }
 
 /// Lints twice: the students' stubs (default features) and the reference solutions with the
