@@ -3,11 +3,13 @@
 //! - `check`: every check CI runs (format, lints, tests, docs, loom models, the grader's self-test);
 //! - `tour`: every lesson's demo, briefly, offline, with the files they write in one folder;
 //! - `grade`: scores the exercises, hang-proof and tamper-proof;
-//! - `bench-all`: every criterion bench, summarised with speedups and a chart.
+//! - `bench-all`: every criterion bench, summarised with speedups and a chart;
+//! - `learn`, `next`, `list`, `hint`, `reset`: the student's loop through the exercises.
 
 mod bench_all;
 mod check;
 mod grade;
+mod learn;
 mod lessons;
 mod process;
 mod scratch;
@@ -20,7 +22,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
-    about = "The course's runner: check, tour, grade, bench-all"
+    about = "The course's runner: check, tour, grade, bench-all, and the student's loop (learn, next, list, hint, reset)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -37,6 +39,16 @@ enum Command {
     Grade(grade::Args),
     /// Run every lesson's criterion benches and write one report: tables, JSON and a chart.
     BenchAll(bench_all::Args),
+    /// Work through the exercises one at a time: re-checked on every save, hints on request.
+    Learn(learn::LearnArgs),
+    /// Show the next unsolved exercise, where it is and its first hint.
+    Next(learn::NextArgs),
+    /// List every exercise with its state and points.
+    List(learn::ListArgs),
+    /// Show an exercise's hint (`--level 2` for the second).
+    Hint(learn::HintArgs),
+    /// Put one exercise back to its original stub, keeping your other answers.
+    Reset(learn::ResetArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +58,11 @@ fn main() -> ExitCode {
         Command::Tour(args) => tour::run(&args),
         Command::Grade(args) => grade::run(&args),
         Command::BenchAll(args) => bench_all::run(&args),
+        Command::Learn(args) => learn::learn(&args),
+        Command::Next(args) => learn::next(&args),
+        Command::List(args) => learn::list(&args),
+        Command::Hint(args) => learn::hint(&args),
+        Command::Reset(args) => learn::reset(&args),
     };
     match result {
         Ok(code) => code,

@@ -86,6 +86,18 @@ pub enum Output {
     Show,
 }
 
+/// The process groups of the supervised processes running now, so that [`cancel_all`] can end
+/// them when the runner itself is told to stop.
+static RUNNING: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+/// Kills every supervised process group still running (the runner is quitting: none of them may
+/// outlive it).
+pub fn cancel_all() {
+    for pgid in RUNNING.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+        kill_group(pgid);
+    }
+}
+
 /// Runs `cmd` with stdin closed, killing its whole process group if it is still running after
 /// `timeout`, and returns how it ended (with its bounded output if captured).
 pub fn run(cmd: &mut Command, timeout: Duration, output: Output) -> std::io::Result<Outcome> {
@@ -103,6 +115,7 @@ pub fn run(cmd: &mut Command, timeout: Duration, output: Output) -> std::io::Res
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     let pgid = child.id() as i32;
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
     let capture = Arc::new(Mutex::new(Capture::default()));
     let readers: Vec<_> = [
         child
@@ -145,6 +158,10 @@ pub fn run(cmd: &mut Command, timeout: Duration, output: Output) -> std::io::Res
     // Grandchildren still holding the pipes would keep the readers waiting: end them too.
     let leftovers = live_members(pgid);
     kill_group(pgid);
+    RUNNING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|&g| g != pgid);
     for reader in readers {
         let _ = reader.join();
     }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The whole manifest.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// Seconds a test may run when its entry names no `timeout`.

@@ -4,11 +4,12 @@
 //! killed at its time limit, so a student's deadlock, endless loop, panic, abort or stack overflow
 //! only costs that test. See `report` for the JSON schema.
 
-mod manifest;
+pub mod manifest;
 mod proof;
 mod report;
-mod runner;
+pub mod runner;
 mod sources;
+pub mod splice;
 mod wrong;
 
 use crate::scratch::Scratch;
@@ -131,6 +132,35 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// Grades the exercises `items` of `lesson` in the workspace at `root` as `grade` grades a
+/// student's answers (its `src/exercises.rs`): one build, then only those exercises' tests, each
+/// alone under its time limit. A lesson that does not compile gives every test a compile error.
+pub fn grade_exercises(
+    root: &Path,
+    manifest: &Manifest,
+    lesson: &str,
+    items: &[&str],
+    hint_level: usize,
+) -> anyhow::Result<Vec<runner::TestResult>> {
+    let tests: Vec<&TestSpec> = manifest
+        .tests_of(lesson)
+        .filter(|t| items.contains(&t.exercise.as_str()))
+        .collect();
+    Ok(
+        match runner::build(root, &root.join("target"), lesson, Variant::Student)? {
+            Ok(exe) => runner::run_all(
+                &exe,
+                &root.join("crates").join(lesson),
+                manifest,
+                &tests,
+                cores(),
+                hint_level,
+            ),
+            Err(message) => runner::compile_failed(manifest, &tests, &message, hint_level),
+        },
+    )
 }
 
 fn cores() -> usize {

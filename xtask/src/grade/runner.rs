@@ -4,7 +4,7 @@ use super::manifest::{Manifest, TestSpec};
 use super::proof::Proof;
 use crate::process::{self, Ending, Output};
 use anyhow::Context;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
@@ -30,7 +30,7 @@ impl Variant {
 }
 
 /// The verdict on one graded test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The graded test crate's harness proved that the test returned normally, the process
@@ -63,7 +63,7 @@ impl Status {
 }
 
 /// One graded test's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestResult {
     /// The test function.
     pub name: String,

@@ -3,20 +3,18 @@
 //!
 //! Each lesson keeps them in `wrong/<item>__<flaw>.rs`: one wrong version of the exercise `item`,
 //! whose first line is a `//!` comment saying what is wrong. For the self-test each one is spliced
-//! into the reference solutions (its items replace the solution's items of the same name; a method
-//! in an `impl` replaces that method only), and all of a lesson's wrong answers are built into one
+//! into the reference solutions (see [`super::splice`]), and all of a lesson's wrong answers are built into one
 //! scratch copy of the workspace: one library module and one test module per wrong answer, so the
 //! whole lesson costs one build. Each must then lose at least one of its exercise's tests.
 
 use super::manifest::{Manifest, TestSpec};
 use super::runner::{self, Status, TestResult};
 use crate::scratch::{self, Scratch};
-use anyhow::{Context, bail};
+use anyhow::Context;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use syn::spanned::Spanned as _;
 
 /// One known-wrong answer of a lesson.
 #[derive(Debug, Clone)]
@@ -103,110 +101,6 @@ pub fn discover(
     Ok((answers, problems))
 }
 
-/// The solutions with the wrong answer's items in place of theirs: a function, struct, enum,
-/// trait impl, const or static replaces the solution's item of the same name; a method of an
-/// inherent `impl` replaces the method of that name; a `use` or an item the solutions lack is
-/// added at the end.
-pub fn splice(solutions: &str, wrong: &str) -> anyhow::Result<String> {
-    let base = syn::parse_file(solutions).context("parsing the solutions")?;
-    let patch = syn::parse_file(wrong).context("parsing the wrong answer")?;
-    // (byte range in `solutions`, replacement text), applied back to front.
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    let mut appended = Vec::new();
-    let text_of = |item: &dyn syn::spanned::Spanned| wrong[item.span().byte_range()].to_string();
-    for item in &patch.items {
-        if let syn::Item::Impl(imp) = item
-            && imp.trait_.is_none()
-        {
-            for member in &imp.items {
-                let syn::ImplItem::Fn(method) = member else {
-                    bail!("a wrong answer's inherent impl may only replace methods");
-                };
-                let Some(target) = find_method(&base, &imp.self_ty, &method.sig.ident) else {
-                    bail!(
-                        "the solutions have no method `{}` to replace",
-                        method.sig.ident
-                    );
-                };
-                edits.push((target, text_of(method)));
-            }
-            continue;
-        }
-        match find_item(&base, item) {
-            Some(target) => edits.push((target, text_of(item))),
-            None => appended.push(text_of(item)),
-        }
-    }
-    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
-    let mut out = solutions.to_string();
-    for (range, text) in edits {
-        out.replace_range(range, &text);
-    }
-    for text in appended {
-        out.push_str("\n\n");
-        out.push_str(&text);
-    }
-    out.push('\n');
-    Ok(out)
-}
-
-/// The byte range of the solution's item that `item` replaces, if any.
-fn find_item(base: &syn::File, item: &syn::Item) -> Option<std::ops::Range<usize>> {
-    let key = item_key(item)?;
-    base.items
-        .iter()
-        .find(|candidate| item_key(candidate).as_ref() == Some(&key))
-        .map(|found| found.span().byte_range())
-}
-
-/// What makes two items "the same" for splicing: their kind and name (a trait impl: its trait and
-/// type). `use` items have none: they are always added.
-fn item_key(item: &syn::Item) -> Option<String> {
-    Some(match item {
-        syn::Item::Fn(f) => format!("fn {}", f.sig.ident),
-        syn::Item::Struct(s) => format!("type {}", s.ident),
-        syn::Item::Enum(e) => format!("type {}", e.ident),
-        syn::Item::Type(t) => format!("type {}", t.ident),
-        syn::Item::Const(c) => format!("value {}", c.ident),
-        syn::Item::Static(s) => format!("value {}", s.ident),
-        syn::Item::Trait(t) => format!("trait {}", t.ident),
-        syn::Item::Impl(imp) => {
-            let (_, trait_path, _) = imp.trait_.as_ref()?;
-            let trait_name = trait_path.segments.last()?.ident.to_string();
-            format!("impl {trait_name} for {}", type_name(&imp.self_ty)?)
-        }
-        _ => return None,
-    })
-}
-
-/// The name of a path type (`Counter<T>` → `Counter`).
-fn type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => Some(p.path.segments.last()?.ident.to_string()),
-        _ => None,
-    }
-}
-
-/// The byte range of method `name` in an inherent impl of `self_ty` in the solutions.
-fn find_method(
-    base: &syn::File,
-    self_ty: &syn::Type,
-    name: &syn::Ident,
-) -> Option<std::ops::Range<usize>> {
-    let type_name = type_name(self_ty)?;
-    base.items.iter().find_map(|item| match item {
-        syn::Item::Impl(imp)
-            if imp.trait_.is_none() && super::manifest::self_type_is(&imp.self_ty, &type_name) =>
-        {
-            imp.items.iter().find_map(|member| match member {
-                syn::ImplItem::Fn(m) if m.sig.ident == *name => Some(m.span().byte_range()),
-                _ => None,
-            })
-        }
-        _ => None,
-    })
-}
-
 /// The test crate of the scratch build: for each wrong answer, the lesson's `tests/grade.rs` in a
 /// module of its own, whose paths into the lesson crate go through a shim that puts the wrong
 /// answer's module in the place of `exercises`.
@@ -265,7 +159,7 @@ pub fn scratch_workspace(
     let mut lib = std::fs::read_to_string(original.join("src/lib.rs"))?;
     for answer in answers {
         let wrong = std::fs::read_to_string(&answer.path)?;
-        let spliced = splice(&solutions, &wrong)
+        let spliced = super::splice::splice(&solutions, &wrong)
             .with_context(|| format!("splicing {}", answer.path.display()))?;
         let module = answer.module();
         generated.push((
@@ -395,69 +289,6 @@ pub fn uncovered<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const SOLUTIONS: &str = r#"//! The exercises.
-
-use std::sync::Mutex;
-
-/// Adds.
-pub fn add(a: u32, b: u32) -> u32 {
-    a + b
-}
-
-/// A counter.
-pub struct Counter {
-    n: Mutex<u32>,
-}
-
-impl Counter {
-    /// Makes one.
-    pub fn new() -> Self {
-        Counter { n: Mutex::new(0) }
-    }
-
-    /// Counts.
-    pub fn bump(&self) {
-        *self.n.lock().unwrap() += 1;
-    }
-}
-"#;
-
-    #[test]
-    fn a_function_is_replaced_and_the_rest_kept() {
-        let wrong = "//! Subtracts.\n\n/// Adds (not).\npub fn add(a: u32, b: u32) -> u32 {\n    a - b\n}\n";
-        let out = splice(SOLUTIONS, wrong).unwrap();
-        assert!(out.contains("a - b") && !out.contains("a + b"), "{out}");
-        assert!(
-            out.contains("/// Adds (not)."),
-            "the doc comment comes along: {out}"
-        );
-        assert!(out.contains("*self.n.lock().unwrap() += 1;"), "{out}");
-        syn::parse_file(&out).unwrap();
-    }
-
-    #[test]
-    fn a_method_is_replaced_alone_and_new_items_are_added() {
-        let wrong = "//! Forgets to count.\n\nuse std::hint::black_box;\n\n\
-                     impl Counter {\n    /// Counts (not).\n    pub fn bump(&self) {\n        black_box(self);\n    }\n}\n";
-        let out = splice(SOLUTIONS, wrong).unwrap();
-        assert!(
-            out.contains("black_box(self)") && !out.contains("+= 1"),
-            "{out}"
-        );
-        assert!(
-            out.contains("Counter { n: Mutex::new(0) }"),
-            "new() stays: {out}"
-        );
-        assert!(out.contains("use std::hint::black_box;"), "{out}");
-        syn::parse_file(&out).unwrap();
-    }
-
-    #[test]
-    fn a_method_the_solutions_lack_is_an_error() {
-        let wrong = "//! x\nimpl Counter { pub fn reset(&self) {} }\n";
-        assert!(splice(SOLUTIONS, wrong).is_err());
-    }
 
     #[test]
     fn only_paths_that_start_at_the_lesson_crate_are_rerouted() {
