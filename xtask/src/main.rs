@@ -8,6 +8,8 @@
 
 mod bench_all;
 mod check;
+mod class;
+mod dates;
 mod grade;
 mod learn;
 mod lessons;
@@ -39,6 +41,8 @@ enum Command {
     Grade(grade::Args),
     /// Run every lesson's criterion benches and write one report: tables, JSON and a chart.
     BenchAll(bench_all::Args),
+    /// Merge the gradebooks of a class graded in parts.
+    Gradebook(class::GradebookArgs),
     /// Work through the exercises one at a time: re-checked on every save, hints on request.
     Learn(learn::LearnArgs),
     /// Show the next unsolved exercise, where it is and its first hint.
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
         Command::Tour(args) => tour::run(&args),
         Command::Grade(args) => grade::run(&args),
         Command::BenchAll(args) => bench_all::run(&args),
+        Command::Gradebook(args) => class::gradebook(&args),
         Command::Learn(args) => learn::learn(&args),
         Command::Next(args) => learn::next(&args),
         Command::List(args) => learn::list(&args),

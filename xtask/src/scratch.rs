@@ -52,6 +52,46 @@ impl Scratch {
     }
 }
 
+impl Scratch {
+    /// Fills the scratch with the committed `HEAD` of the checkout at `repo` (its files as of that
+    /// commit, with the commit's time: unchanged files stay fresh for cargo from one export to the
+    /// next), the members under the prefix and the root manifest at the root.
+    pub fn export_head(&self, repo: &Path) -> anyhow::Result<()> {
+        let tree = self.tree();
+        std::fs::create_dir_all(&tree)?;
+        let mut archive = std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args(["archive", "--format=tar", "HEAD"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .context("running git archive")?;
+        let tar_ok = std::process::Command::new("tar")
+            .arg("-x")
+            .arg("-C")
+            .arg(&tree)
+            .stdin(archive.stdout.take().context("git archive's output")?)
+            .status()
+            .context("running tar")?
+            .success();
+        if !archive.wait()?.success() || !tar_ok {
+            bail!(
+                "could not export HEAD of {} into {}",
+                repo.display(),
+                tree.display()
+            );
+        }
+        // The exported root manifest becomes the scratch's, with the members moved under the
+        // prefix; none may stay in the tree, or cargo would find two workspace roots.
+        self.write_root(&tree)?;
+        for file in ["Cargo.toml", "Cargo.lock"] {
+            let _ = std::fs::remove_file(tree.join(file));
+        }
+        let _ = std::fs::remove_dir_all(tree.join(".cargo"));
+        Ok(())
+    }
+}
+
 /// The workspace manifest `text` with its members, default members, exclusions and workspace
 /// path dependencies moved under `prefix/`.
 pub fn relocate_manifest(text: &str, prefix: &str) -> anyhow::Result<String> {

@@ -2,144 +2,15 @@
 //! scratch git checkout: `next`, `list`, `hint` and `reset` as a script would run them, and
 //! `learn` driven in a pseudo-terminal as a student would use it.
 
+mod common;
+
+use common::{STUBS, XTASK, answer, course};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-const XTASK: &str = env!("CARGO_BIN_EXE_xtask");
-
-const STUBS: &str = r#"//! The mini lesson's exercises.
-
-/// **Exercise 1: double a number.** Return `2 * x`.
-pub fn double(x: u64) -> u64 {
-    let _ = x;
-    todo!()
-}
-
-/// **Exercise 2: a sum on threads.** Return the sum of `xs`, computed on two threads.
-pub fn sum_on_threads(xs: &[u64]) -> u64 {
-    let _ = xs;
-    todo!()
-}
-"#;
-
-const SOLUTIONS: &str = r#"//! The mini lesson's exercises, solved.
-
-/// Exercise 1.
-pub fn double(x: u64) -> u64 {
-    2 * x
-}
-
-/// Exercise 2.
-pub fn sum_on_threads(xs: &[u64]) -> u64 {
-    let (a, b) = xs.split_at(xs.len() / 2);
-    std::thread::scope(|s| {
-        let left = s.spawn(|| a.iter().sum::<u64>());
-        b.iter().sum::<u64>() + left.join().unwrap()
-    })
-}
-"#;
-
-const GRADE_RS: &str = r#"//! The mini lesson's graded tests.
-testkit::grading_harness!();
-
-#[test]
-fn double_doubles() {
-    let _pass = harness::start();
-    assert_eq!(mini::exercises::double(21), 42);
-}
-
-#[test]
-fn sum_on_threads_adds_up() {
-    let _pass = harness::start();
-    assert_eq!(mini::exercises::sum_on_threads(&[1, 2, 3, 4]), 10);
-}
-"#;
-
-/// A course of one lesson, `mini`, committed in a fresh git repository.
-fn course() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    let testkit = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .join("testkit");
-    let files: [(&str, String); 8] = [
-        (
-            "Cargo.toml",
-            "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"3\"\n".into(),
-        ),
-        (
-            "lessons.toml",
-            "[[lesson]]\nname = \"mini\"\nnumber = 1\ntitle = \"A mini lesson\"\nbound = \"cpu\"\n\
-             unit = \"items\"\nparameter = \"workers\"\n"
-                .into(),
-        ),
-        (
-            "grading.toml",
-            "default_timeout = 10\n\n\
-             [[exercise]]\nlesson = \"mini\"\nitem = \"double\"\n\
-             hints = [\"Think of multiplication.\", \"The `*` operator.\"]\n\
-             tests = [{ name = \"double_doubles\", points = 1 }]\n\n\
-             [[exercise]]\nlesson = \"mini\"\nitem = \"sum_on_threads\"\n\
-             hints = [\"Start both halves before you wait for either.\", \"std::thread::scope.\"]\n\
-             tests = [{ name = \"sum_on_threads_adds_up\", points = 2, timeout = 3 }]\n"
-                .into(),
-        ),
-        (
-            "crates/mini/Cargo.toml",
-            format!(
-                "[package]\nname = \"mini\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
-                 [features]\ndefault = [\"exercises\"]\nexercises = []\n\
-                 solutions = [\"exercises\"]\ngrading = [\"exercises\"]\n\n\
-                 [[test]]\nname = \"grade\"\nrequired-features = [\"grading\"]\n\n\
-                 [dev-dependencies]\ntestkit = {{ path = {:?} }}\n",
-                testkit.display().to_string()
-            ),
-        ),
-        (
-            "crates/mini/src/lib.rs",
-            "//! A mini lesson.\n#[cfg(feature = \"exercises\")]\n\
-             #[cfg_attr(feature = \"solutions\", path = \"../solutions/exercises.rs\")]\n\
-             pub mod exercises;\n"
-                .into(),
-        ),
-        ("crates/mini/src/exercises.rs", STUBS.into()),
-        ("crates/mini/solutions/exercises.rs", SOLUTIONS.into()),
-        ("crates/mini/tests/grade.rs", GRADE_RS.into()),
-    ];
-    for (rel, text) in files {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    let git = |args: &[&str]| {
-        let ok = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-            .args(args)
-            .current_dir(root)
-            .output()
-            .unwrap()
-            .status
-            .success();
-        assert!(ok, "git {args:?}");
-    };
-    git(&["init", "-q", "-b", "main"]);
-    git(&["add", "-A"]);
-    git(&["commit", "-q", "-m", "the course"]);
-    dir
-}
-
 fn exercises_file(root: &Path) -> PathBuf {
     root.join("crates/mini/src/exercises.rs")
-}
-
-/// `STUBS` with `stub`'s body in place of the `todo!()` of the exercise that takes `arg`.
-fn answer(source: &str, arg: &str, body: &str) -> String {
-    source.replace(
-        &format!("    let _ = {arg};\n    todo!()\n"),
-        &format!("    {body}\n"),
-    )
 }
 
 fn xtask(root: &Path, args: &[&str]) -> Output {

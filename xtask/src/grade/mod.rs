@@ -6,7 +6,7 @@
 
 pub mod manifest;
 mod proof;
-mod report;
+pub mod report;
 pub mod runner;
 mod sources;
 pub mod splice;
@@ -49,11 +49,72 @@ pub struct Args {
     /// Hint levels shown for a test that did not pass: 1 says where to look, 2 also names the tool.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
     hints: u8,
+    /// A whole class (see `cargo xtask grade --help`).
+    #[command(flatten)]
+    class: crate::class::ClassArgs,
+}
+
+/// Where a workspace is graded: where cargo runs, where its files are, where it builds.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// Where cargo runs (the root manifest's folder).
+    pub build_root: PathBuf,
+    /// Where the workspace's files are (`crates/`, `grading.toml`): the same folder, except in a
+    /// scratch copy whose crates are under a prefix (see `crate::scratch`).
+    pub tree: PathBuf,
+    /// The target folder.
+    pub target: PathBuf,
+}
+
+/// How a lesson is graded.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Which exercises file to build.
+    pub variant: Variant,
+    /// Tests run at once.
+    pub jobs: usize,
+    /// Hint levels shown for a test that did not pass.
+    pub hint_level: usize,
+}
+
+/// Grades every exercise of `lesson`: one build, then each graded test alone under its limit.
+pub fn grade_lesson(
+    ws: &Workspace,
+    manifest: &Manifest,
+    lesson: &str,
+    options: &Options,
+) -> anyhow::Result<LessonReport> {
+    let tests: Vec<&TestSpec> = manifest.tests_of(lesson).collect();
+    let results = match runner::build(&ws.build_root, &ws.target, lesson, options.variant)? {
+        Ok(exe) => runner::run_all(
+            &exe,
+            &ws.tree.join("crates").join(lesson),
+            manifest,
+            &tests,
+            options.jobs,
+            options.hint_level,
+        ),
+        Err(message) => runner::compile_failed(manifest, &tests, &message, options.hint_level),
+    };
+    Ok(LessonReport::new(lesson, results))
 }
 
 /// Grades and reports.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let root = workspace::root();
+    if let Some(roster) = &args.class.class {
+        if args.fork.is_some() || args.solutions || !args.lessons.is_empty() {
+            bail!(
+                "--class grades every lesson of every fork of the roster: it takes no lessons, --fork or --solutions"
+            );
+        }
+        let out = if args.out == Path::new("target/grade") {
+            root.join("target/grade/class")
+        } else {
+            root.join(&args.out)
+        };
+        return crate::class::run(roster, &args.class, &out, usize::from(args.hints));
+    }
     if let Some(reference) = &args.tests_from {
         let changed = sources::restore_grading_files(&root, reference)?;
         if changed.is_empty() {
@@ -100,26 +161,20 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let manifest = Manifest::load(&tree.join("grading.toml"))?;
     let lessons = graded_lessons(&manifest, &args.lessons)?;
-    let jobs = args.jobs.unwrap_or_else(cores);
-
+    let workspace = Workspace {
+        build_root,
+        tree,
+        target: root.join("target"),
+    };
+    let options = Options {
+        variant,
+        jobs: args.jobs.unwrap_or_else(cores),
+        hint_level: usize::from(args.hints),
+    };
     let mut reports = Vec::new();
     for lesson in &lessons {
         println!("Grading {lesson} ...");
-        let tests: Vec<&TestSpec> = manifest.tests_of(lesson).collect();
-        let results = match runner::build(&build_root, &root.join("target"), lesson, variant)? {
-            Ok(exe) => runner::run_all(
-                &exe,
-                &tree.join("crates").join(lesson),
-                &manifest,
-                &tests,
-                jobs,
-                usize::from(args.hints),
-            ),
-            Err(message) => {
-                runner::compile_failed(&manifest, &tests, &message, usize::from(args.hints))
-            }
-        };
-        reports.push(LessonReport::new(lesson, results));
+        reports.push(grade_lesson(&workspace, &manifest, lesson, &options)?);
     }
     let report = Report::new(mode, source, reports);
     print!("{}", report.to_text());

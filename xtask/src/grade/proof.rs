@@ -115,8 +115,10 @@ fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
 mod tests {
     use super::*;
 
+    /// bash, not sh: dash's redirections only take descriptors 0 to 9, and with tests running
+    /// in parallel the pipes get higher numbers.
     fn shell(proof: &Proof, script: &str) -> std::process::ExitStatus {
-        let mut cmd = Command::new("sh");
+        let mut cmd = Command::new("bash");
         cmd.arg("-c").arg(script);
         proof.attach(&mut cmd);
         cmd.status().unwrap()

@@ -24,11 +24,11 @@
 //! Fields are only ever added within a schema version, never renamed or removed.
 
 use super::runner::{Status, TestResult};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// The score of one lesson.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LessonReport {
     /// The lesson crate.
     pub lesson: String,
@@ -53,7 +53,7 @@ impl LessonReport {
 }
 
 /// The whole score (serialised as `report.json`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// Schema version of this JSON.
     pub schema: u32,

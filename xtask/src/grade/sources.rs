@@ -5,7 +5,7 @@
 use crate::scratch::Scratch;
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// Files that decide a grade, other than the students' exercises: the manifest, the graded tests,
 /// what they link against and how everything is built. Students never need to change these.
@@ -80,16 +80,8 @@ pub fn fork_workspace(root: &Path, location: &str) -> anyhow::Result<(Scratch, V
     if scratch.root.exists() {
         std::fs::remove_dir_all(&scratch.root).context("clearing the scratch workspace")?;
     }
+    scratch.export_head(root)?;
     let tree = scratch.tree();
-    std::fs::create_dir_all(&tree)?;
-    export_head(root, &tree)?;
-    // The exported root manifest becomes the scratch's, with the members moved under the prefix
-    // (see crate::scratch); no manifest may stay in the tree, or cargo would find two roots.
-    scratch.write_root(&tree)?;
-    for file in ["Cargo.toml", "Cargo.lock"] {
-        std::fs::remove_file(tree.join(file)).ok();
-    }
-    std::fs::remove_dir_all(tree.join(".cargo")).ok();
 
     let fork = if is_url(location) {
         let clone = base.join("source");
@@ -124,30 +116,6 @@ pub fn fork_workspace(root: &Path, location: &str) -> anyhow::Result<(Scratch, V
         }
     }
     Ok((scratch, taken))
-}
-
-/// Writes the files of `HEAD` (committed work only) into `dest`.
-fn export_head(root: &Path, dest: &Path) -> anyhow::Result<()> {
-    let mut archive = git(root)
-        .args(["archive", "--format=tar", "HEAD"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("running git archive")?;
-    let tar_ok = Command::new("tar")
-        .arg("-x")
-        .arg("-C")
-        .arg(dest)
-        .stdin(archive.stdout.take().context("git archive's output")?)
-        .status()
-        .context("running tar")?
-        .success();
-    if !archive.wait()?.success() || !tar_ok {
-        bail!(
-            "could not export HEAD of {} into a scratch workspace",
-            root.display()
-        );
-    }
-    Ok(())
 }
 
 fn is_url(location: &str) -> bool {
