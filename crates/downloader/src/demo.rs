@@ -1,6 +1,7 @@
 //! The lesson's demos: the race of strategies over the gallery, and the weather.
 
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -68,6 +69,81 @@ pub fn race(
         .collect()
 }
 
+/// The race as the CLI shows it: the table, whether the files agree, and what the ideal was.
+#[derive(Debug, Clone)]
+pub struct RaceReport {
+    /// One row per strategy.
+    pub rows: Vec<Row>,
+    /// Whether every strategy wrote byte-identical files.
+    pub identical: bool,
+    /// Gallery images downloaded by each strategy.
+    pub count: usize,
+    /// The latency of each request.
+    pub latency: Duration,
+    /// Workers of the pool strategies.
+    pub workers: usize,
+    /// Where the files went (one folder per strategy).
+    pub out_dir: PathBuf,
+    /// The server's URL.
+    pub server_url: String,
+}
+
+/// Runs the [`race`] and compares the folders the strategies wrote.
+pub fn race_report(
+    server: &LocalServer,
+    out_dir: &Path,
+    count: usize,
+    latency: Duration,
+    workers: usize,
+) -> Result<RaceReport, DownloadError> {
+    let rows = race(server, out_dir, count, latency, workers)?;
+    let identical =
+        identical_files(out_dir, &Strategy::ALL).map_err(|source| DownloadError::File {
+            path: out_dir.to_path_buf(),
+            source,
+        })?;
+    Ok(RaceReport {
+        rows,
+        identical,
+        count,
+        latency,
+        workers,
+        out_dir: out_dir.to_path_buf(),
+        server_url: server.base_url(),
+    })
+}
+
+impl fmt::Display for RaceReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.latency.as_millis();
+        writeln!(
+            f,
+            "Race: {} gallery images from {} (each answered after {ms} ms), {} workers, into {}/<strategy>/",
+            self.count,
+            self.server_url,
+            self.workers,
+            self.out_dir.display()
+        )?;
+        write!(f, "{}", table(&self.rows))?;
+        writeln!(
+            f,
+            "Every strategy wrote byte-identical files: {}",
+            self.identical
+        )?;
+        let workers = self.workers.max(1);
+        writeln!(
+            f,
+            "Ideal with {workers} workers: ceil({}/{workers}) x {ms} ms = {} ms. Threads help because they wait, not compute:",
+            self.count,
+            self.count.div_ceil(workers) as u128 * ms
+        )?;
+        writeln!(
+            f,
+            "a thread blocked on a socket costs no CPU, so even 2 cores keep dozens of downloads in flight."
+        )
+    }
+}
+
 /// Formats the rows as a table, with the speedup against the first (sequential) row.
 pub fn table(rows: &[Row]) -> String {
     let base = rows.first().map_or(1.0, |r| r.elapsed.as_secs_f64());
@@ -129,6 +205,66 @@ pub fn weather_runs(
             })
         })
         .collect()
+}
+
+/// The weather demo as the CLI shows it.
+#[derive(Debug)]
+pub struct WeatherReport {
+    /// The three runs.
+    pub runs: Vec<WeatherRun>,
+    /// The latency of each request, in milliseconds.
+    pub latency_ms: u64,
+    /// The server's URL.
+    pub server_url: String,
+}
+
+impl WeatherReport {
+    /// Whether the three runs found the same temperatures.
+    pub fn agree(&self) -> bool {
+        self.runs
+            .windows(2)
+            .all(|pair| pair[0].temps == pair[1].temps)
+    }
+}
+
+/// Runs [`weather_runs`] for the report.
+pub fn weather_report(
+    server: &LocalServer,
+    latency_ms: u64,
+) -> Result<WeatherReport, DownloadError> {
+    Ok(WeatherReport {
+        runs: weather_runs(server, latency_ms)?,
+        latency_ms,
+        server_url: server.base_url(),
+    })
+}
+
+impl fmt::Display for WeatherReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Weather of 17 cities from {} ({} ms per request):",
+            self.server_url, self.latency_ms
+        )?;
+        for run in &self.runs {
+            writeln!(
+                f,
+                "  {:<22} {:>8.3}s  {} cities",
+                run.label,
+                run.elapsed.as_secs_f64(),
+                run.temps.len()
+            )?;
+        }
+        writeln!(f, "  all three agree: {}", self.agree())?;
+        let first = self.runs.first().map(|r| &r.temps);
+        for (city, temp) in first.into_iter().flatten().take(5) {
+            writeln!(f, "  it is {temp:.0}° in {city}")?;
+        }
+        writeln!(
+            f,
+            "  ... The Mutex version shares one map (lock held only to insert); the join version needs no lock."
+        )
+    }
 }
 
 type WeatherFn = fn(&Downloader, &str, u64) -> Result<Temperatures, DownloadError>;

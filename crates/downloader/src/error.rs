@@ -2,6 +2,7 @@
 
 use std::io;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Everything that can go wrong with one URL. One failure never stops the other URLs: it ends up
 /// in the [`crate::report::Summary`] with its reason.
@@ -24,25 +25,62 @@ pub enum DownloadError {
         scheme: String,
     },
     /// The server answered with an error status.
-    #[error("HTTP status {0}")]
+    #[error("the server answered {0} {reason}", reason = status_reason(*.0))]
     Status(u16),
+    /// A redirect to something other than http or https (`file:///etc/passwd`).
+    #[error("refused to follow a redirect to {target:?} (only http and https are followed)")]
+    RedirectRefused {
+        /// Where the redirect pointed.
+        target: String,
+    },
     /// The body is larger than the limit (announced or counted while streaming).
-    #[error("body larger than the limit of {limit} bytes")]
+    #[error("the file is larger than the limit of {limit} bytes")]
     TooLarge {
         /// The limit in bytes.
         limit: u64,
     },
     /// The connection ended before the announced length.
-    #[error("truncated body: {received} of {expected} bytes")]
+    #[error("the connection closed after {received} of {expected} bytes")]
     Truncated {
         /// Bytes announced by `Content-Length`.
         expected: u64,
         /// Bytes received.
         received: u64,
     },
-    /// Connecting or reading took longer than its timeout.
-    #[error("timed out: {0}")]
+    /// Connecting or a single read took longer than its timeout.
+    #[error("no answer in time ({0})")]
     Timeout(String),
+    /// Fewer bytes than the stall rule asks for arrived in one window ([`crate::limits`]).
+    #[error(
+        "stalled: {received} bytes in {:.0} s, fewer than the {min_bytes} required",
+        window.as_secs_f64()
+    )]
+    Stalled {
+        /// Bytes received in the window.
+        received: u64,
+        /// The fewest bytes the rule asks for.
+        min_bytes: u64,
+        /// The window.
+        window: Duration,
+    },
+    /// The time allowed for one URL, retries included, ran out ([`crate::limits::Deadline`]).
+    #[error(
+        "gave up after {:.1} s, the time allowed for one URL{}",
+        limit.as_secs_f64(),
+        last.as_ref().map(|e| format!(" (the last try: {e})")).unwrap_or_default()
+    )]
+    MaxTime {
+        /// The time allowed.
+        limit: Duration,
+        /// Why the last try failed, when the deadline came between tries.
+        last: Option<Box<DownloadError>>,
+    },
+    /// The batch was cancelled ([`crate::cancel::CancelToken`]).
+    #[error("{}", if *started { "cancelled while downloading" } else { "cancelled before it started" })]
+    Cancelled {
+        /// Whether the download had begun.
+        started: bool,
+    },
     /// The connection could not be made or broke.
     #[error("connection failed: {0}")]
     Connection(String),
@@ -82,6 +120,7 @@ impl DownloadError {
             DownloadError::Status(code) => *code >= 500 || *code == 429,
             DownloadError::Connection(_)
             | DownloadError::Timeout(_)
+            | DownloadError::Stalled { .. }
             | DownloadError::Truncated { .. } => true,
             _ => false,
         }
@@ -91,7 +130,13 @@ impl DownloadError {
     pub fn from_ureq(error: ureq::Error) -> DownloadError {
         match error {
             ureq::Error::StatusCode(code) => DownloadError::Status(code),
-            ureq::Error::Timeout(t) => DownloadError::Timeout(t.to_string()),
+            ureq::Error::Timeout(timeout) => DownloadError::Timeout(match timeout {
+                ureq::Timeout::PerRead => {
+                    "the server sent nothing for the whole read timeout".into()
+                }
+                ureq::Timeout::Connect => "no connection within the connect timeout".into(),
+                other => format!("the {other} timeout passed"),
+            }),
             ureq::Error::Io(e) => DownloadError::from_read(e),
             ureq::Error::TooManyRedirects => DownloadError::TooManyRedirects,
             ureq::Error::BodyExceedsLimit(limit) => DownloadError::TooLarge { limit },
@@ -108,24 +153,39 @@ impl DownloadError {
 
     /// The error of reading a body: ureq wraps its own errors in `io::Error`.
     pub fn from_read(error: io::Error) -> DownloadError {
-        if error
-            .get_ref()
-            .is_some_and(|inner| inner.is::<ureq::Error>())
-        {
-            // Just checked that the inner error is a ureq::Error.
-            let inner = error
-                .into_inner()
-                .and_then(|e| e.downcast::<ureq::Error>().ok());
-            if let Some(inner) = inner {
-                return DownloadError::from_ureq(*inner);
-            }
-            return DownloadError::Http("unreadable body error".into());
-        }
-        match error.kind() {
-            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+        match unwrap_ureq(error) {
+            Ok(inner) => DownloadError::from_ureq(inner),
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                ) =>
+            {
                 DownloadError::Timeout(error.to_string())
             }
-            _ => DownloadError::Connection(error.to_string()),
+            Err(error) => DownloadError::Connection(error.to_string()),
         }
     }
+}
+
+/// The `ureq::Error` inside an `io::Error` from a body reader, or the `io::Error` as it was.
+pub fn unwrap_ureq(error: io::Error) -> Result<ureq::Error, io::Error> {
+    if !error
+        .get_ref()
+        .is_some_and(|inner| inner.is::<ureq::Error>())
+    {
+        return Err(error);
+    }
+    match error.into_inner().map(|e| e.downcast::<ureq::Error>()) {
+        Some(Ok(inner)) => Ok(*inner),
+        // Unreachable after the check above, but an io::Error is a fine answer either way.
+        _ => Err(io::Error::other("unreadable body error")),
+    }
+}
+/// `404` → `Not Found`: the words of a status, for people.
+fn status_reason(code: u16) -> &'static str {
+    ureq::http::StatusCode::from_u16(code)
+        .ok()
+        .and_then(|status| status.canonical_reason())
+        .unwrap_or("")
 }

@@ -6,30 +6,41 @@
 //! ports the seeds' downloaders (five URLs, images, the imgur gallery with `DownloadWorker`
 //! threads and a `Queue`, the weather of 17 cities) and makes them a real tool:
 //!
-//! - [`server`]: a local HTTP server (tiny_http) with a PNG gallery, a weather API and failure
+//! - [`server`]: a small local HTTP server (`std::net`) with a PNG gallery, a weather API and failure
 //!   endpoints, so everything works offline and the tests can count what clients do;
 //! - [`name`]: safe file names from hostile URLs;
 //! - [`fetch`]: one download, streamed to a temporary file, renamed when complete;
+//! - [`limits`]: deadlines: the time allowed for one URL, and the stall rule;
+//! - [`cancel`]: cooperative cancellation, the flag every worker looks at (Ctrl-C);
+//! - [`resume`]: resuming a partial file with a range request (`--continue`);
 //! - [`retry`]: retries of transient failures with exponential backoff;
 //! - [`strategy`]: sequential, a thread per URL, a worker pool, rayon, the pools lesson's pool;
-//! - [`report`]: a batch and its summary; [`progress`]: terminal bars;
+//! - [`report`]: a batch and its summary; [`progress`]: terminal bars; [`outcome`]: what
+//!   became of one job;
 //! - [`weather`]: JSON from 17 cities, collected through a `Mutex` or through `join`;
 //! - [`demo`]: the race of strategies and the weather, as the CLI shows them.
 
+pub mod cancel;
 pub mod demo;
 pub mod error;
 pub mod fetch;
 pub mod gallery;
+pub mod limits;
+mod lock;
 pub mod name;
+pub mod outcome;
 pub mod progress;
 pub mod report;
+pub mod resume;
 pub mod retry;
 pub mod server;
 pub mod strategy;
 pub mod weather;
 
+pub use cancel::CancelToken;
 pub use error::DownloadError;
-pub use fetch::{Config, Downloader, Job, Outcome};
+pub use fetch::{Config, Downloader, Job};
+pub use outcome::{JobResult, Outcome};
 pub use server::LocalServer;
 pub use strategy::Strategy;
 

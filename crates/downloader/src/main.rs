@@ -2,21 +2,25 @@
 //!
 //! With no subcommand it starts its local server, races every strategy over the gallery, prints
 //! the table, then runs the weather demo. `serve` runs the server alone; `fetch` downloads anything.
+//!
+//! Exit codes: 0 done, 1 a download failed, 2 bad input, 130 / 143 cancelled by Ctrl-C / SIGTERM.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use downloader::demo;
-use downloader::fetch::validate_url;
+use downloader::fetch::{remove_temporary_files, validate_url};
+use downloader::limits::StallRule;
 use downloader::progress::{Bars, Progress, Silent};
-use downloader::report::{Summary, download_all};
+use downloader::report::download_all;
 use downloader::retry::RetryPolicy;
-use downloader::{Config, DownloadError, Downloader, LocalServer, Strategy};
+use downloader::{CancelToken, Config, DownloadError, Downloader, LocalServer, Strategy, demo};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 
 #[derive(Parser)]
 #[command(
@@ -84,16 +88,28 @@ struct FetchArgs {
     /// Download even when a file of the same size is already there.
     #[arg(long)]
     force: bool,
+    /// Keep the partial file of a failed download (.NAME.partial) and resume it with a range request.
+    #[arg(long = "continue")]
+    resume: bool,
     /// The largest file accepted, in bytes.
     #[arg(long, default_value_t = 512 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..))]
     max_bytes: u64,
+    /// Seconds one URL may take in all, retries included.
+    #[arg(long, value_parser = parse_seconds)]
+    max_time: Option<f64>,
+    /// Bytes a download must receive in every stall window, or it is aborted as stalled (0: never).
+    #[arg(long, default_value_t = 1024)]
+    min_speed: u64,
+    /// Seconds of the stall window.
+    #[arg(long, default_value_t = 30.0, value_parser = parse_seconds)]
+    stall_window: f64,
     /// Seconds to wait for a connection.
     #[arg(long, default_value_t = 10.0, value_parser = parse_seconds)]
     connect_timeout: f64,
     /// Seconds to wait for any single read.
     #[arg(long, default_value_t = 30.0, value_parser = parse_seconds)]
     read_timeout: f64,
-    /// Retries of transient failures (connection errors, 5xx, 429).
+    /// Retries of transient failures (connection errors, stalls, 5xx, 429).
     #[arg(long, default_value_t = 3)]
     retries: u32,
     /// Redirects followed at most.
@@ -102,6 +118,29 @@ struct FetchArgs {
     /// No progress bars and no per-file lines; only the summary.
     #[arg(long, short)]
     quiet: bool,
+}
+
+impl FetchArgs {
+    fn config(&self) -> Config {
+        Config {
+            connect_timeout: Duration::from_secs_f64(self.connect_timeout),
+            read_timeout: Duration::from_secs_f64(self.read_timeout),
+            max_time: self.max_time.map(Duration::from_secs_f64),
+            stall: StallRule {
+                min_bytes: self.min_speed,
+                window: Duration::from_secs_f64(self.stall_window),
+            },
+            resume: self.resume,
+            max_bytes: self.max_bytes,
+            max_redirects: self.max_redirects,
+            retry: RetryPolicy {
+                max_retries: self.retries,
+                ..RetryPolicy::default()
+            },
+            force: self.force,
+            max_idle_per_host: self.workers as usize,
+        }
+    }
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -153,16 +192,8 @@ fn run_all() -> anyhow::Result<ExitCode> {
 
 fn race(args: &RaceArgs) -> anyhow::Result<ExitCode> {
     let server = LocalServer::start().context("starting the local server")?;
-    println!(
-        "Race: {} gallery images from {} (each answered after {} ms), {} workers, into {}/<strategy>/",
-        args.count,
-        server.base_url(),
-        args.latency_ms,
-        args.workers,
-        args.out.display()
-    );
     let latency = Duration::from_millis(args.latency_ms);
-    let rows = demo::race(
+    let report = demo::race_report(
         &server,
         &args.out,
         args.count as usize,
@@ -170,47 +201,15 @@ fn race(args: &RaceArgs) -> anyhow::Result<ExitCode> {
         args.workers as usize,
     )
     .map_err(bad_input_if_local)?;
-    print!("{}", demo::table(&rows));
-    let same = demo::identical_files(&args.out, &Strategy::ALL).context("comparing the folders")?;
-    println!("Every strategy wrote byte-identical files: {same}");
-    println!(
-        "Ideal with {} workers: ceil({}/{}) x {} ms = {} ms. Threads help because they wait, not compute:",
-        args.workers,
-        args.count,
-        args.workers,
-        args.latency_ms,
-        args.count.div_ceil(args.workers) * args.latency_ms
-    );
-    println!(
-        "a thread blocked on a socket costs no CPU, so even 2 cores keep dozens of downloads in flight."
-    );
+    print!("{report}");
     Ok(ExitCode::SUCCESS)
 }
 
 fn weather(latency_ms: u64) -> anyhow::Result<ExitCode> {
     let server = LocalServer::start().context("starting the local server")?;
-    println!(
-        "Weather of 17 cities from {} ({latency_ms} ms per request):",
-        server.base_url()
-    );
-    let runs = demo::weather_runs(&server, latency_ms)?;
-    for run in &runs {
-        println!(
-            "  {:<22} {:>8.3}s  {} cities",
-            run.label,
-            run.elapsed.as_secs_f64(),
-            run.temps.len()
-        );
-    }
-    let same = runs.iter().all(|r| r.temps == runs[0].temps);
-    println!("  all three agree: {same}");
-    for (city, temp) in runs[0].temps.iter().take(5) {
-        println!("  it is {temp:.0}° in {city}");
-    }
-    println!(
-        "  ... The Mutex version shares one map (lock held only to insert); the join version needs no lock."
-    );
-    Ok(if same {
+    let report = demo::weather_report(&server, latency_ms)?;
+    print!("{report}");
+    Ok(if report.agree() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -228,7 +227,7 @@ fn serve(seconds: Option<u64>) -> anyhow::Result<ExitCode> {
         "  endpoints: /gallery?count=N /images/image-000.png /weather?q=Rome /bytes/N /status/CODE"
     );
     println!(
-        "             /redirect/N /flaky/KEY?fail=K /slow-body /truncated /oversized /unannounced"
+        "             /redirect/N /flaky/KEY?fail=K /slow-body /truncated /oversized /unannounced /stall /trickle"
     );
     println!("  every path takes ?latency_ms=D; /images and /bytes take &rate=BYTES_PER_S");
     match seconds {
@@ -243,19 +242,8 @@ fn serve(seconds: Option<u64>) -> anyhow::Result<ExitCode> {
 
 fn fetch(args: &FetchArgs) -> anyhow::Result<ExitCode> {
     let urls = collect_urls(args)?;
-    let config = Config {
-        connect_timeout: Duration::from_secs_f64(args.connect_timeout),
-        read_timeout: Duration::from_secs_f64(args.read_timeout),
-        max_bytes: args.max_bytes,
-        max_redirects: args.max_redirects,
-        retry: RetryPolicy {
-            max_retries: args.retries,
-            ..RetryPolicy::default()
-        },
-        force: args.force,
-        max_idle_per_host: args.workers as usize,
-    };
-    let downloader = Downloader::new(config);
+    let downloader = Downloader::new(args.config());
+    let signal = cancel_on_signals(downloader.cancel_token().clone(), &args.out)?;
     let bars = !args.quiet && std::io::stdout().is_terminal();
     let progress: Arc<dyn Progress> = if bars {
         Arc::new(Bars::new(urls.len()))
@@ -272,12 +260,58 @@ fn fetch(args: &FetchArgs) -> anyhow::Result<ExitCode> {
     )
     .map_err(bad_input_if_local)?;
     drop(progress);
-    print_summary(&summary, args);
+    if !args.quiet {
+        print!("{}", summary.files());
+    }
+    print!("{summary}");
+    if let Some(&signal) = signal.get() {
+        eprintln!(
+            "error: cancelled by {}: {} downloads did not finish; the finished files are kept",
+            signal_name(signal),
+            summary.cancelled()
+        );
+        return Ok(ExitCode::from(128 + signal as u8));
+    }
     Ok(if summary.all_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM: the first cancels `cancel`, and the library winds the batch down
+/// (every download stops, its temporary file deleted); a second one exits at once, after
+/// deleting the temporary files in `out`. Returns where the first signal will be recorded.
+fn cancel_on_signals(cancel: CancelToken, out: &Path) -> anyhow::Result<Arc<OnceLock<i32>>> {
+    let mut signals = Signals::new([SIGINT, SIGTERM]).context("installing the signal handlers")?;
+    let first = Arc::new(OnceLock::new());
+    let (seen, out) = (Arc::clone(&first), out.to_path_buf());
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                if seen.set(signal).is_ok() {
+                    eprintln!(
+                        "{}: cancelling the downloads (once more to quit at once)",
+                        signal_name(signal)
+                    );
+                    cancel.cancel();
+                } else {
+                    let _ = remove_temporary_files(&out);
+                    std::process::exit(128 + signal);
+                }
+            }
+        })
+        .context("starting the signal thread")?;
+    Ok(first)
+}
+
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        SIGINT => "Ctrl-C (SIGINT)",
+        SIGTERM => "SIGTERM",
+        _ => "a signal",
+    }
 }
 
 /// The URLs from the command line and the list file, checked before anything is downloaded.
@@ -307,35 +341,5 @@ fn bad_input_if_local(error: DownloadError) -> anyhow::Error {
     match error {
         DownloadError::OutputDir { .. } => BadInput(error.to_string()).into(),
         other => other.into(),
-    }
-}
-
-fn print_summary(summary: &Summary, args: &FetchArgs) {
-    if !args.quiet {
-        for (job, result) in &summary.results {
-            match result {
-                Ok(downloader::Outcome::Downloaded(n)) => {
-                    println!("  downloaded {} ({n} bytes)", job.dest.display())
-                }
-                Ok(downloader::Outcome::Skipped(n)) => println!(
-                    "  skipped    {} ({n} bytes, already there)",
-                    job.dest.display()
-                ),
-                Err(_) => {}
-            }
-        }
-    }
-    println!(
-        "{} downloaded, {} skipped, {} failed, {} bytes in {:.2}s ({}, {} workers)",
-        summary.downloaded(),
-        summary.skipped(),
-        summary.failures().len(),
-        summary.bytes(),
-        summary.elapsed.as_secs_f64(),
-        args.strategy,
-        args.workers
-    );
-    for (job, error) in summary.failures() {
-        println!("  FAILED {}: {error}", job.url);
     }
 }

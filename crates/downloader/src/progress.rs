@@ -5,8 +5,8 @@ use std::sync::Mutex;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::error::DownloadError;
-use crate::fetch::Outcome;
+use crate::lock::lock;
+use crate::outcome::JobResult;
 
 /// What a download tells about itself as it goes. Called from many threads at once.
 pub trait Progress: Send + Sync {
@@ -17,7 +17,7 @@ pub trait Progress: Send + Sync {
     /// Job `index` received `bytes` more.
     fn advanced(&self, _index: usize, _bytes: u64) {}
     /// Job `index` ended.
-    fn finished(&self, _index: usize, _result: &Result<Outcome, DownloadError>) {}
+    fn finished(&self, _index: usize, _result: &JobResult) {}
 }
 
 /// Reports nothing.
@@ -53,11 +53,7 @@ impl Bars {
     }
 
     fn bar(&self, index: usize) -> Option<ProgressBar> {
-        self.active
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&index)
-            .cloned()
+        lock(&self.active).get(&index).cloned()
     }
 }
 
@@ -75,10 +71,7 @@ impl Progress for Bars {
         );
         let short: String = name.chars().take(12).collect();
         bar.set_prefix(short);
-        self.active
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(index, bar);
+        lock(&self.active).insert(index, bar);
     }
 
     fn length(&self, index: usize, bytes: Option<u64>) {
@@ -94,12 +87,8 @@ impl Progress for Bars {
         }
     }
 
-    fn finished(&self, index: usize, _result: &Result<Outcome, DownloadError>) {
-        let bar = self
-            .active
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&index);
+    fn finished(&self, index: usize, _result: &JobResult) {
+        let bar = lock(&self.active).remove(&index);
         if let Some(bar) = bar {
             bar.finish_and_clear();
             self.multi.remove(&bar);

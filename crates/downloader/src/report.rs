@@ -1,38 +1,44 @@
 //! A whole batch: plan the names, run a strategy, sum up.
 
+use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::DownloadError;
-use crate::fetch::{Downloader, Job, Outcome, plan, prepare_output_dir};
+use crate::fetch::{Downloader, Job, plan, prepare_output_dir};
+use crate::outcome::{JobResult, Outcome};
 use crate::progress::Progress;
-use crate::strategy::{JobResult, Strategy};
+use crate::strategy::Strategy;
 
-/// What happened to every URL of a batch.
+/// What happened to every URL of a batch. `Display` gives the totals, then a line for each
+/// failed and each cancelled URL; [`Summary::files`] gives a line for each file.
 #[derive(Debug)]
 pub struct Summary {
     /// Each job with its result, in input order.
     pub results: Vec<(Job, JobResult)>,
     /// Wall-clock time of the batch.
     pub elapsed: Duration,
+    /// The strategy that ran the batch.
+    pub strategy: Strategy,
+    /// Its worker count.
+    pub workers: usize,
 }
 
 impl Summary {
-    /// Files downloaded.
+    /// Files downloaded (resumed ones included).
     pub fn downloaded(&self) -> usize {
-        self.results
-            .iter()
-            .filter(|(_, r)| matches!(r, Ok(Outcome::Downloaded(_))))
-            .count()
+        self.count(|r| matches!(r, Ok(Outcome::Downloaded(_) | Outcome::Resumed { .. })))
     }
 
     /// Files skipped (already there with the same size).
     pub fn skipped(&self) -> usize {
-        self.results
-            .iter()
-            .filter(|(_, r)| matches!(r, Ok(Outcome::Skipped(_))))
-            .count()
+        self.count(|r| matches!(r, Ok(Outcome::Skipped(_))))
+    }
+
+    /// Jobs cancelled, whether in flight or not started yet.
+    pub fn cancelled(&self) -> usize {
+        self.count(|r| matches!(r, Err(DownloadError::Cancelled { .. })))
     }
 
     /// Bytes of the files downloaded or skipped.
@@ -44,17 +50,86 @@ impl Summary {
             .sum()
     }
 
-    /// The failed jobs with their errors.
+    /// The failed jobs with their errors (cancelled jobs are not failures).
     pub fn failures(&self) -> Vec<(&Job, &DownloadError)> {
         self.results
             .iter()
             .filter_map(|(job, r)| r.as_ref().err().map(|e| (job, e)))
+            .filter(|(_, e)| !matches!(e, DownloadError::Cancelled { .. }))
             .collect()
     }
 
-    /// True when nothing failed.
+    /// True when every job succeeded.
     pub fn all_ok(&self) -> bool {
         self.results.iter().all(|(_, r)| r.is_ok())
+    }
+
+    /// A line per file downloaded, resumed or skipped.
+    pub fn files(&self) -> impl fmt::Display + '_ {
+        FileLines(self)
+    }
+
+    fn count(&self, wanted: impl Fn(&JobResult) -> bool) -> usize {
+        self.results.iter().filter(|(_, r)| wanted(r)).count()
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} downloaded, {} skipped, {} failed",
+            self.downloaded(),
+            self.skipped(),
+            self.failures().len()
+        )?;
+        if self.cancelled() > 0 {
+            write!(f, ", {} cancelled", self.cancelled())?;
+        }
+        writeln!(
+            f,
+            ", {} bytes in {:.2}s ({}, {} workers)",
+            self.bytes(),
+            self.elapsed.as_secs_f64(),
+            self.strategy,
+            self.workers
+        )?;
+        for (job, error) in self.failures() {
+            writeln!(f, "  FAILED    {}: {error}", job.url)?;
+        }
+        let not_started =
+            self.count(|r| matches!(r, Err(DownloadError::Cancelled { started: false })));
+        for (job, result) in &self.results {
+            if let Err(DownloadError::Cancelled { started: true }) = result {
+                writeln!(f, "  CANCELLED {}: stopped while downloading", job.url)?;
+            }
+        }
+        if not_started > 0 {
+            writeln!(f, "  CANCELLED {not_started} downloads not started yet")?;
+        }
+        Ok(())
+    }
+}
+
+struct FileLines<'a>(&'a Summary);
+
+impl fmt::Display for FileLines<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (job, result) in &self.0.results {
+            let path = job.dest.display();
+            match result {
+                Ok(Outcome::Downloaded(n)) => writeln!(f, "  downloaded {path} ({n} bytes)")?,
+                Ok(Outcome::Resumed { total, from }) => writeln!(
+                    f,
+                    "  resumed    {path} ({total} bytes, {from} of them kept from before)"
+                )?,
+                Ok(Outcome::Skipped(n)) => {
+                    writeln!(f, "  skipped    {path} ({n} bytes, already there)")?
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(())
     }
 }
 
@@ -76,5 +151,7 @@ pub fn download_all(
     Ok(Summary {
         results: jobs.into_iter().zip(results).collect(),
         elapsed,
+        strategy,
+        workers: workers.max(1),
     })
 }

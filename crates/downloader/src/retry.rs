@@ -4,10 +4,11 @@
 //! and each wait is twice the one before (100 ms, 200 ms, 400 ms, ...) up to a ceiling: a server that
 //! is overloaded gets room to recover instead of a stampede of immediate retries.
 
-use std::thread;
 use std::time::Duration;
 
+use crate::cancel::CancelToken;
 use crate::error::DownloadError;
+use crate::limits::Deadline;
 
 /// How many times to retry, and how long to wait between tries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,15 +48,27 @@ impl RetryPolicy {
 
     /// Runs `attempt` until it succeeds, fails permanently, or the retries are used up.
     /// `attempt` gets the try number (0 first).
+    ///
+    /// The waits between tries end early when `cancel` is cancelled (the result is then
+    /// [`DownloadError::Cancelled`]), and no wait runs past `deadline` (the result is then
+    /// [`DownloadError::MaxTime`] with the last try's failure).
     pub fn run<T>(
         &self,
+        cancel: &CancelToken,
+        deadline: Deadline,
         mut attempt: impl FnMut(u32) -> Result<T, DownloadError>,
     ) -> Result<T, DownloadError> {
         let mut tries = 0;
         loop {
             match attempt(tries) {
                 Err(error) if error.is_transient() && tries < self.max_retries => {
-                    thread::sleep(self.delay(tries));
+                    let wait = self.delay(tries);
+                    if deadline.would_pass(wait) {
+                        return Err(deadline.exceeded(Some(error)));
+                    }
+                    if !cancel.sleep(wait) {
+                        return Err(DownloadError::Cancelled { started: true });
+                    }
                     tries += 1;
                 }
                 result => return result,

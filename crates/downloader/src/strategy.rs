@@ -8,11 +8,9 @@ use std::sync::mpsc;
 use std::thread;
 
 use crate::error::DownloadError;
-use crate::fetch::{Downloader, Job, Outcome};
+use crate::fetch::{Downloader, Job};
+use crate::outcome::JobResult;
 use crate::progress::Progress;
-
-/// The result of one job.
-pub type JobResult = Result<Outcome, DownloadError>;
 
 /// How to run a batch of downloads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]

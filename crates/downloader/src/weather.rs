@@ -11,6 +11,7 @@ use std::thread;
 
 use crate::error::DownloadError;
 use crate::fetch::Downloader;
+use crate::lock::{into_inner, lock};
 
 /// The seeds' 17 cities with the temperatures (°C) the seed's run printed.
 pub const CITIES: [(&str, f64); 17] = [
@@ -101,9 +102,9 @@ pub fn concurrent_shared_map(
             });
         }
     });
-    match errors.into_inner().unwrap_or_else(|p| p.into_inner()).pop() {
+    match into_inner(errors).pop() {
         Some(error) => Err(error),
-        None => Ok(temps.into_inner().unwrap_or_else(|p| p.into_inner())),
+        None => Ok(into_inner(temps)),
     }
 }
 
@@ -133,8 +134,4 @@ pub fn concurrent_join(
             })
             .collect()
     })
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
 }

@@ -8,6 +8,10 @@ pub(crate) struct RequestHead {
     pub(crate) target: String,
     pub(crate) close: bool,
     pub(crate) body_length: u64,
+    /// The `Range` header, as sent (`bytes=100-`).
+    pub(crate) range: Option<String>,
+    /// The `If-Range` header, as sent (an `ETag`).
+    pub(crate) if_range: Option<String>,
 }
 
 /// Reads one request head; `Ok(None)` when the client closed the connection between requests.
@@ -29,6 +33,8 @@ pub(crate) fn read_head(reader: &mut impl BufRead) -> io::Result<Option<RequestH
         target,
         close: version == "HTTP/1.0",
         body_length: 0,
+        range: None,
+        if_range: None,
     };
     loop {
         let mut header = String::new();
@@ -36,14 +42,15 @@ pub(crate) fn read_head(reader: &mut impl BufRead) -> io::Result<Option<RequestH
             break;
         }
         if let Some((name, value)) = header.split_once(':') {
-            let (name, value) = (
-                name.trim().to_ascii_lowercase(),
-                value.trim().to_ascii_lowercase(),
-            );
+            let (name, raw) = (name.trim().to_ascii_lowercase(), value.trim());
+            let value = raw.to_ascii_lowercase();
             match name.as_str() {
                 "connection" if value.contains("close") => head.close = true,
                 "connection" if value.contains("keep-alive") => head.close = false,
                 "content-length" => head.body_length = value.parse().unwrap_or(0),
+                // An ETag is case-sensitive: keep these as they came.
+                "range" => head.range = Some(raw.to_string()),
+                "if-range" => head.if_range = Some(raw.to_string()),
                 _ => {}
             }
         }
@@ -88,11 +95,13 @@ pub(crate) fn write_answer(
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        206 => "Partial Content",
         302 => "Found",
         307 => "Temporary Redirect",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
+        416 => "Range Not Satisfiable",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",

@@ -12,14 +12,19 @@
 //! | `/files/<anything>` | a small body; the path can be as hostile as you like |
 //! | `/status/CODE` | an empty answer with that status (404, 500, 429, ...) |
 //! | `/redirect/N?to=/bytes/10` | `N` redirects in a row, then `to` |
-//! | `/flaky/KEY?fail=K&code=503` | `code` for the first `K` requests of `KEY`, then 200 |
+//! | `/flaky/KEY?fail=K&size=N` | the first `K` requests of `KEY` (default 1) are cut in the middle of the body, then it is served whole; with `&code=503`, they get that status instead |
 //! | `/slow-body?size=N&chunks=C&delay_ms=D` | the body in `C` pieces, `D` ms apart |
+//! | `/stall?size=N&sent=K` | announces `N` bytes, sends `K` (default half), then nothing until the client hangs up |
+//! | `/trickle?size=N&interval_ms=D` | `N` bytes (default 100), one every `D` ms (default 2000) |
 //! | `/truncated?size=N` | announces `N` bytes, sends half, hangs up |
 //! | `/oversized?announced=A&actual=M` | announces `A` bytes, sends `M` |
 //! | `/unannounced?size=N` | `N` bytes with no `Content-Length` (ends by closing) |
 //!
 //! Every path takes `latency_ms=D` (wait `D` ms before answering, like a far-away server) and the
 //! bodies of `/images` and `/bytes` take `rate=B` (at most `B` bytes per second: a slow link).
+//! `/images`, `/bytes` and `/flaky` serve byte ranges (`Range: bytes=N-`, with `Accept-Ranges`,
+//! an `ETag` and `If-Range`), unless asked `ranges=none`; `etag=X` changes their `ETag`, as if
+//! the file had changed.
 //!
 //! Requests are served **concurrently**: every connection gets a thread of its own, so requests on
 //! different connections wait out their latency at the same time. That is what lets a client with
@@ -31,7 +36,7 @@
 //! when a burst of keep-alive connections arrives at once, queues the extra connections for threads
 //! that are all busy with connections that stay open — a client opening 12 connections at once saw
 //! only 4 served and the others time out. The protocol part a test server needs is small
-//! (`server/http.rs`), and writing it by hand is also what lets four endpoints misbehave on purpose.
+//! (`server/http.rs`), and writing it by hand is also what lets seven endpoints misbehave on purpose.
 
 mod http;
 mod routes;
@@ -39,17 +44,21 @@ mod stats;
 
 pub use stats::Stats;
 
-use std::io::{self, BufReader};
+use std::io::{self, BufReader, Read};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use crate::lock::lock;
 use routes::{Reply, Routes};
 
 /// How long a connection may stay idle between requests before the server closes it.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The longest `/stall` keeps a connection open without sending anything.
+const MAX_SILENCE: Duration = Duration::from_secs(600);
 
 /// The connections open now: a clone of each socket (to hang up on shutdown) and its thread.
 type Connections = Mutex<Vec<(TcpStream, JoinHandle<()>)>>;
@@ -147,10 +156,6 @@ impl Drop for LocalServer {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
-}
-
 /// The accept loop: one thread per connection.
 fn accept(
     listener: &TcpListener,
@@ -198,10 +203,19 @@ fn serve_connection(stream: TcpStream, routes: &Routes, stats: &Stats) -> io::Re
             // The latency of a far-away server: this connection waits, the others go on.
             thread::sleep(Duration::from_millis(ms.min(10_000)));
         }
-        match routes.route(path, &params) {
-            Reply::Proper(answer) => http::write_answer(&mut out, answer, head.close)?,
+        match routes.route(path, &params, &head) {
+            Reply::Proper(answer) => {
+                if answer.status == 206 {
+                    stats.served_range();
+                }
+                http::write_answer(&mut out, answer, head.close)?
+            }
             Reply::Broken(broken) => {
+                let holds_on = broken.holds_on();
                 routes::write_broken(&mut out, broken)?;
+                if holds_on {
+                    wait_for_hang_up(&stream);
+                }
                 // Hanging up is the point: the client must notice what is missing (or extra).
                 return stream.shutdown(Shutdown::Both);
             }
@@ -211,6 +225,31 @@ fn serve_connection(stream: TcpStream, routes: &Routes, stats: &Stats) -> io::Re
         }
     }
     Ok(())
+}
+
+/// Keeps a connection open, silent, until the client hangs up (or the server shuts down, or
+/// [`MAX_SILENCE`] passes): a server that stopped sending in the middle of a body.
+fn wait_for_hang_up(stream: &TcpStream) {
+    let start = std::time::Instant::now();
+    let mut buffer = [0; 512];
+    if stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .is_err()
+    {
+        return;
+    }
+    while start.elapsed() < MAX_SILENCE {
+        match (&*stream).read(&mut buffer) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return,
+        }
+    }
 }
 
 /// The query parameters of a URL, decoded (`a=1&b=x%20y`).

@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
 
-use super::http::Answer;
+use super::http::{Answer, RequestHead};
 use super::{param, pattern};
+use crate::lock::lock;
 use crate::{gallery, weather};
 
 /// The longest a slow body may take in all, so no connection thread lingers.
@@ -37,6 +38,19 @@ pub(crate) enum Broken {
     Oversized { announced: usize, actual: usize },
     /// No `Content-Length`: the end of the body is the end of the connection.
     Unannounced { size: usize },
+    /// Announces `size`, sends `sent`, then holds the connection open, silent.
+    Stall { size: usize, sent: usize },
+    /// `size` bytes, one every `interval`.
+    Trickle { size: usize, interval: Duration },
+    /// Announces `size` (a file served in ranges, of version `etag`), sends half, hangs up.
+    Cut { size: usize, etag: String },
+}
+
+impl Broken {
+    /// Whether the connection stays open after the answer, until the client hangs up.
+    pub(crate) fn holds_on(&self) -> bool {
+        matches!(self, Broken::Stall { .. })
+    }
 }
 
 /// Gallery images up to this index are generated once and kept.
@@ -59,8 +73,13 @@ impl Routes {
         }
     }
 
-    /// The reply to `path` with its decoded query `params`.
-    pub(crate) fn route(&self, path: &str, params: &[(String, String)]) -> Reply {
+    /// The reply to `path` with its decoded query `params`, for the request `head`.
+    pub(crate) fn route(
+        &self,
+        path: &str,
+        params: &[(String, String)],
+        head: &RequestHead,
+    ) -> Reply {
         let size = param::<usize>(params, "size").unwrap_or(1000).min(1 << 26);
         let broken = match path {
             "/slow-body" => {
@@ -83,36 +102,60 @@ impl Routes {
                 Some(Broken::Oversized { announced, actual })
             }
             "/unannounced" => Some(Broken::Unannounced { size }),
+            "/stall" => Some(Broken::Stall {
+                size,
+                sent: param::<usize>(params, "sent").unwrap_or(size / 2).min(size),
+            }),
+            "/trickle" => Some(Broken::Trickle {
+                size: param::<usize>(params, "size").unwrap_or(100).min(1 << 20),
+                interval: Duration::from_millis(param(params, "interval_ms").unwrap_or(2000)),
+            }),
             _ => None,
         };
         match broken {
             Some(broken) => Reply::Broken(broken),
-            None => Reply::Proper(self.answer(path, params)),
+            None => self.answer(path, params, head),
         }
     }
 
-    fn answer(&self, path: &str, params: &[(String, String)]) -> Answer {
-        let rate = param::<u64>(params, "rate");
+    fn answer(&self, path: &str, params: &[(String, String)], head: &RequestHead) -> Reply {
+        let file = |data, content_type, etag: String| {
+            Reply::Proper(ranged(data, content_type, &etag, params, head))
+        };
         let segments: Vec<&str> = path.trim_start_matches('/').splitn(2, '/').collect();
         match segments.as_slice() {
+            ["images", name] => match image_index(name) {
+                Some(i) => file(
+                    self.image(i).as_ref().clone(),
+                    "image/png",
+                    format!("image-{i}"),
+                ),
+                None => Reply::Proper(text(404, "no such image")),
+            },
+            ["bytes", n] => match n.parse::<usize>() {
+                Ok(n) if n <= 1 << 30 => file(pattern(n), OCTETS, format!("bytes-{n}")),
+                _ => Reply::Proper(text(400, "bad size")),
+            },
+            ["flaky", key] => match self.flaky(key, params) {
+                Ok(size) => file(pattern(size), OCTETS, format!("flaky-{key}-{size}")),
+                Err(reply) => reply,
+            },
+            _ => Reply::Proper(self.plain(segments.as_slice(), params)),
+        }
+    }
+
+    /// The answers that are neither files nor broken.
+    fn plain(&self, segments: &[&str], params: &[(String, String)]) -> Answer {
+        match segments {
             [""] => text(200, INDEX),
             ["gallery"] => self.gallery(params),
-            ["images", name] => match image_index(name) {
-                Some(i) => bytes(self.image(i).as_ref().clone(), "image/png", rate),
-                None => text(404, "no such image"),
-            },
             ["weather"] => weather_answer(params),
-            ["bytes", n] => match n.parse::<usize>() {
-                Ok(n) if n <= 1 << 30 => bytes(pattern(n), "application/octet-stream", rate),
-                _ => text(400, "bad size"),
-            },
             ["files", rest] => text(200, &format!("the file at /files/{rest}\n")),
             ["status", code] => match code.parse::<u16>() {
                 Ok(code) if (200..600).contains(&code) => text(code, &format!("status {code}\n")),
                 _ => text(400, "bad status"),
             },
             ["redirect", n] => redirect_chain(n, params),
-            ["flaky", key] => self.flaky(key, params),
             _ => text(404, "not found\n"),
         }
     }
@@ -146,25 +189,101 @@ impl Routes {
         json(200, &serde_json::json!({ "images": urls }))
     }
 
-    fn flaky(&self, key: &str, params: &[(String, String)]) -> Answer {
-        let fail = param::<u32>(params, "fail").unwrap_or(2);
-        let code = param::<u16>(params, "code").unwrap_or(503);
-        let mut counts = self
-            .flaky
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        let seen = counts.entry(key.to_string()).or_default();
-        *seen += 1;
-        if *seen <= fail {
-            text(code, &format!("failure {seen} of {fail}\n"))
-        } else {
-            text(200, &format!("{key}: ok after {fail} failures\n"))
+    /// Counts a request of `/flaky/KEY`: `Ok(size)` when the file is to be served whole, or the
+    /// failure to reply with (a status if `code` is given, else a body cut in the middle).
+    fn flaky(&self, key: &str, params: &[(String, String)]) -> Result<usize, Reply> {
+        let fail = param::<u32>(params, "fail").unwrap_or(1);
+        let size = param::<usize>(params, "size").unwrap_or(1000).min(1 << 26);
+        let seen = {
+            let mut counts = lock(&self.flaky);
+            let seen = counts.entry(key.to_string()).or_default();
+            *seen += 1;
+            *seen
+        };
+        if seen > fail {
+            return Ok(size);
         }
+        Err(match param::<u16>(params, "code") {
+            Some(code) => Reply::Proper(text(code, &format!("failure {seen} of {fail}\n"))),
+            None => Reply::Broken(Broken::Cut {
+                size,
+                etag: etag_of(&format!("flaky-{key}-{size}"), params),
+            }),
+        })
     }
 }
 
 const INDEX: &str = "downloader's local server: /gallery /images/image-000.png /weather?q=Rome \
-/bytes/N /files/... /status/CODE /redirect/N /flaky/KEY /slow-body /truncated /oversized /unannounced\n";
+/bytes/N /files/... /status/CODE /redirect/N /flaky/KEY /slow-body /truncated /oversized /unannounced \
+/stall /trickle\n";
+
+const OCTETS: &str = "application/octet-stream";
+
+/// A file the server serves in pieces if asked: `Accept-Ranges: bytes`, an `ETag`, and `206
+/// Partial Content` for `Range: bytes=N-` or `bytes=N-M` when the `If-Range` (if any) is the
+/// `ETag`. With `ranges=none` it is a server without ranges: the whole file every time.
+fn ranged(
+    data: Vec<u8>,
+    content_type: &str,
+    etag: &str,
+    params: &[(String, String)],
+    head: &RequestHead,
+) -> Answer {
+    let rate = param::<u64>(params, "rate");
+    if param::<String>(params, "ranges").as_deref() == Some("none") {
+        return answer(200, content_type, data, rate);
+    }
+    let etag = etag_of(etag, params);
+    let len = data.len();
+    let wanted = head
+        .range
+        .as_deref()
+        .filter(|_| head.if_range.as_ref().is_none_or(|tag| *tag == etag))
+        .and_then(|range| byte_range(range, len));
+    let mut answer = match wanted {
+        None => answer(200, content_type, data, rate),
+        Some(Ok((start, end))) => {
+            let mut piece = answer(206, content_type, data[start..=end].to_vec(), rate);
+            let value = format!("bytes {start}-{end}/{len}");
+            piece.headers.push(("Content-Range".into(), value));
+            piece
+        }
+        Some(Err(())) => {
+            let mut refusal = text(416, "range not satisfiable\n");
+            refusal
+                .headers
+                .push(("Content-Range".into(), format!("bytes */{len}")));
+            refusal
+        }
+    };
+    answer
+        .headers
+        .push(("Accept-Ranges".into(), "bytes".into()));
+    answer.headers.push(("ETag".into(), etag));
+    answer
+}
+
+/// The quoted `ETag` of a file named `tag`, or the one the query asks for (`etag=X`).
+fn etag_of(tag: &str, params: &[(String, String)]) -> String {
+    let tag = param::<String>(params, "etag").unwrap_or_else(|| tag.to_string());
+    format!("\"{tag}\"")
+}
+
+/// The first and last byte of a single range `bytes=N-` or `bytes=N-M` of a file of `len` bytes:
+/// `None` for what we do not serve (several ranges, suffixes), `Some(Err)` when it is past the end.
+fn byte_range(range: &str, len: usize) -> Option<Result<(usize, usize), ()>> {
+    let (start, end) = range.trim().strip_prefix("bytes=")?.split_once('-')?;
+    let start: usize = start.parse().ok()?;
+    let end = match end {
+        "" => len.saturating_sub(1),
+        end => end.parse::<usize>().ok()?.min(len.saturating_sub(1)),
+    };
+    Some(if start < len && start <= end {
+        Ok((start, end))
+    } else {
+        Err(())
+    })
+}
 
 /// `image-007.png` → 7.
 fn image_index(name: &str) -> Option<usize> {
@@ -250,10 +369,6 @@ fn redirect(code: u16, location: &str) -> Answer {
     answer
 }
 
-fn bytes(data: Vec<u8>, content_type: &str, rate: Option<u64>) -> Answer {
-    answer(200, content_type, data, rate)
-}
-
 /// Writes a broken answer by hand; the caller hangs up afterwards.
 pub(crate) fn write_broken(out: &mut impl Write, broken: Broken) -> io::Result<()> {
     match broken {
@@ -281,15 +396,47 @@ pub(crate) fn write_broken(out: &mut impl Write, broken: Broken) -> io::Result<(
             write_head(out, None)?;
             out.write_all(&pattern(size))?;
         }
+        Broken::Stall { size, sent } => {
+            write_head(out, Some(size))?;
+            out.write_all(&pattern(sent))?;
+        }
+        Broken::Trickle { size, interval } => {
+            write_head(out, Some(size))?;
+            out.flush()?;
+            for byte in pattern(size) {
+                thread::sleep(interval);
+                // Fails once the client has hung up, which ends this connection's thread.
+                out.write_all(&[byte])?;
+                out.flush()?;
+            }
+        }
+        Broken::Cut { size, etag } => {
+            let ranged = [("Accept-Ranges", "bytes"), ("ETag", etag.as_str())];
+            write_head_with(out, Some(size), &ranged)?;
+            out.write_all(&pattern(size / 2))?;
+        }
     }
     out.flush()
 }
 
+/// The status line and headers of a broken answer.
 fn write_head(out: &mut impl Write, length: Option<usize>) -> io::Result<()> {
+    write_head_with(out, length, &[])
+}
+
+/// [`write_head`] with `extra` headers.
+fn write_head_with(
+    out: &mut impl Write,
+    length: Option<usize>,
+    extra: &[(&str, &str)],
+) -> io::Result<()> {
     write!(
         out,
         "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n"
     )?;
+    for (name, value) in extra {
+        write!(out, "{name}: {value}\r\n")?;
+    }
     if let Some(length) = length {
         write!(out, "Content-Length: {length}\r\n")?;
     }

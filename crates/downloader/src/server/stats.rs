@@ -4,12 +4,15 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Requests in flight, the peak of that number, and hits per path.
+use crate::lock::lock;
+
+/// Requests in flight, the peak of that number, hits per path, and range requests served.
 #[derive(Default, Debug)]
 pub struct Stats {
     in_flight: AtomicUsize,
     peak: AtomicUsize,
     total: AtomicUsize,
+    partial: AtomicUsize,
     hits: Mutex<HashMap<String, usize>>,
 }
 
@@ -19,15 +22,8 @@ impl Stats {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.peak.fetch_max(now, Ordering::SeqCst);
         self.total.fetch_add(1, Ordering::SeqCst);
-        *self.lock().entry(path.to_string()).or_default() += 1;
+        *lock(&self.hits).entry(path.to_string()).or_default() += 1;
         InFlight { stats: self }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, usize>> {
-        // A panic while counting cannot leave the map half-updated; keep counting.
-        self.hits
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
     }
 
     /// Requests being answered right now.
@@ -50,9 +46,19 @@ impl Stats {
         self.total.load(Ordering::SeqCst)
     }
 
+    /// Records an answer of `206 Partial Content` (a range request served).
+    pub(crate) fn served_range(&self) {
+        self.partial.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Range requests answered with a piece of the file (`206 Partial Content`).
+    pub fn ranges_served(&self) -> usize {
+        self.partial.load(Ordering::SeqCst)
+    }
+
     /// Requests received for exactly this path (without the query string).
     pub fn hits(&self, path: &str) -> usize {
-        self.lock().get(path).copied().unwrap_or(0)
+        lock(&self.hits).get(path).copied().unwrap_or(0)
     }
 }
 
