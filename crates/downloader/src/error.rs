@@ -52,7 +52,8 @@ pub enum DownloadError {
     Timeout(String),
     /// Fewer bytes than the stall rule asks for arrived in one window ([`crate::limits`]).
     #[error(
-        "stalled: {received} bytes in {:.0} s, fewer than the {min_bytes} required",
+        "stalled: {} in the last {} s (at least {min_bytes} bytes are required)",
+        if *received == 0 { "nothing received".to_string() } else { format!("only {received} bytes") },
         window.as_secs_f64()
     )]
     Stalled {
@@ -65,7 +66,7 @@ pub enum DownloadError {
     },
     /// The time allowed for one URL, retries included, ran out ([`crate::limits::Deadline`]).
     #[error(
-        "gave up after {:.1} s, the time allowed for one URL{}",
+        "gave up after {} s, the time allowed for one URL{}",
         limit.as_secs_f64(),
         last.as_ref().map(|e| format!(" (the last try: {e})")).unwrap_or_default()
     )]

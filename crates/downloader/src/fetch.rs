@@ -27,7 +27,7 @@ use ureq::http::{Response, StatusCode};
 
 use crate::cancel::CancelToken;
 use crate::error::{DownloadError, unwrap_ureq};
-use crate::limits::{Deadline, StallMeter, StallRule};
+use crate::limits::{Deadline, StallRule};
 use crate::name::{NameAllocator, sanitize_file_name};
 use crate::outcome::{JobResult, Outcome};
 use crate::progress::Progress;
@@ -258,7 +258,7 @@ impl Downloader {
                 .with_config()
                 .limit(self.config.max_bytes)
                 .read_to_string()
-                .map_err(|e| self.failure(e, deadline, None))?;
+                .map_err(|e| self.failure(e, deadline))?;
             serde_json::from_str(&text).map_err(|e| DownloadError::BadBody(e.to_string()))
         })
     }
@@ -312,7 +312,7 @@ impl Downloader {
             .timeout_global(deadline.remaining())
             .build()
             .call()
-            .map_err(|e| match self.failure(e, deadline, None) {
+            .map_err(|e| match self.failure(e, deadline) {
                 // ureq does not know which URL it was given; we do.
                 DownloadError::InvalidUrl { reason, .. } => DownloadError::InvalidUrl {
                     url: url.to_string(),
@@ -324,12 +324,7 @@ impl Downloader {
 
     /// What an error of ureq means here. A broken connection after a cancel is the cancel, and
     /// the timeouts we set for the deadline and the stall rule are reported as those.
-    fn failure(
-        &self,
-        error: ureq::Error,
-        deadline: Deadline,
-        meter: Option<&StallMeter>,
-    ) -> DownloadError {
+    fn failure(&self, error: ureq::Error, deadline: Deadline) -> DownloadError {
         if self.cancel.is_cancelled() {
             return DownloadError::Cancelled { started: true };
         }
@@ -339,7 +334,8 @@ impl Downloader {
             ureq::Error::Timeout(ureq::Timeout::PerRead)
                 if stall.governs(self.config.read_timeout) =>
             {
-                stall.stalled(meter.map_or(0, StallMeter::in_window))
+                // The read waited a whole window: nothing arrived in it.
+                stall.stalled(0)
             }
             other => DownloadError::from_ureq(other),
         }
@@ -468,7 +464,7 @@ impl Downloader {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(self.read_failure(e, deadline, &meter)),
+                Err(e) => return Err(self.read_failure(e, deadline, size, body.total)),
             };
             size += n as u64;
             if size > limit {
@@ -492,17 +488,26 @@ impl Downloader {
         Ok(size - body.from)
     }
 
-    /// [`Downloader::failure`] for an error of the body reader.
+    /// [`Downloader::failure`] for an error of the body reader, after `size` bytes of a file of
+    /// `total`: a connection that closes before the end is a truncated body.
     fn read_failure(
         &self,
         error: io::Error,
         deadline: Deadline,
-        meter: &StallMeter,
+        size: u64,
+        total: Option<u64>,
     ) -> DownloadError {
-        match unwrap_ureq(error) {
-            Ok(error) => self.failure(error, deadline, Some(meter)),
+        let error = match unwrap_ureq(error) {
+            Ok(error) => self.failure(error, deadline),
             Err(_) if self.cancel.is_cancelled() => DownloadError::Cancelled { started: true },
             Err(error) => DownloadError::from_read(error),
+        };
+        match (error, total) {
+            (DownloadError::Connection(_), Some(expected)) => DownloadError::Truncated {
+                expected,
+                received: size,
+            },
+            (error, _) => error,
         }
     }
 

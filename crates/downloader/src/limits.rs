@@ -146,9 +146,56 @@ impl StallMeter {
         self.in_window = 0;
         Ok(())
     }
+}
 
-    /// The bytes received in the current window so far.
-    pub fn in_window(&self) -> u64 {
-        self.in_window
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_meter_judges_each_window_once_it_is_over() {
+        let rule = StallRule {
+            min_bytes: 100,
+            window: Duration::from_secs(10),
+        };
+        let mut meter = rule.meter();
+        let start = meter.window_start;
+        let at = |secs| start + Duration::from_secs(secs);
+        // 60 bytes before the window is over: too early to judge.
+        assert!(meter.record(60, at(5)).is_ok());
+        // 60 + 50 in the first window: enough; a new window starts.
+        assert!(meter.record(50, at(10)).is_ok());
+        assert!(meter.record(99, at(15)).is_ok());
+        // 99 bytes in the second window: stalled.
+        let error = meter.record(0, at(20)).unwrap_err();
+        assert!(
+            matches!(error, DownloadError::Stalled { received: 99, .. }),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_empty_rule_never_stalls() {
+        let mut meter = StallRule::off().meter();
+        let later = meter.window_start + Duration::from_secs(3600);
+        assert!(meter.record(0, later).is_ok());
+    }
+
+    #[test]
+    fn the_stall_window_shortens_the_read_timeout() {
+        let rule = StallRule {
+            min_bytes: 1,
+            window: Duration::from_secs(5),
+        };
+        assert_eq!(
+            rule.per_read_timeout(Duration::from_secs(30)),
+            Duration::from_secs(5)
+        );
+        assert!(rule.governs(Duration::from_secs(30)));
+        assert!(!rule.governs(Duration::from_secs(2)));
+        assert_eq!(
+            StallRule::off().per_read_timeout(Duration::from_secs(30)),
+            Duration::from_secs(30)
+        );
     }
 }

@@ -105,7 +105,7 @@ impl fmt::Display for Summary {
             }
         }
         if not_started > 0 {
-            writeln!(f, "  CANCELLED {not_started} downloads not started yet")?;
+            writeln!(f, "  CANCELLED {not_started} more before they started")?;
         }
         Ok(())
     }

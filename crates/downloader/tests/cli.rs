@@ -1,5 +1,7 @@
 //! The command line: exit codes and what it prints.
 
+mod common;
+
 use std::process::{Command, Output};
 use std::time::Duration;
 
@@ -25,6 +27,9 @@ fn bad_input_exits_with_2() {
             &["fetch"],
             &["fetch", "--list", "missing.txt"],
             &["fetch", "--workers", "0", "http://127.0.0.1:9/x"],
+            &["fetch", "--max-time", "0", "http://127.0.0.1:9/x"],
+            &["fetch", "--stall-window", "-1", "http://127.0.0.1:9/x"],
+            &["fetch", "--min-speed", "fast", "http://127.0.0.1:9/x"],
             &[
                 "fetch",
                 "--out",
@@ -190,5 +195,111 @@ fn max_bytes_on_the_command_line_stops_a_large_file() {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["100"], "no partial file of the large one");
+    });
+}
+
+/// Runs `downloader fetch --quiet ARGS` in a fresh folder; returns the exit code and stdout.
+fn fetch(args: &[&str]) -> (Option<i32>, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = vec!["fetch", "--quiet", "--out", "got"];
+    all.extend_from_slice(args);
+    let out = run(&all, dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        dir,
+    )
+}
+
+#[test]
+fn every_failure_line_names_the_url_and_the_reason() {
+    deadline(Duration::from_secs(30), || {
+        let server = LocalServer::start().unwrap();
+        let cases = [
+            (
+                server.url("/redirect/1?to=file:///etc/passwd"),
+                "refused to follow a redirect to \"file:///etc/passwd\"",
+            ),
+            (
+                server.url("/status/404"),
+                "the server answered 404 Not Found",
+            ),
+            (
+                server.url("/truncated?size=1000"),
+                "the connection closed after 500 of 1000 bytes",
+            ),
+        ];
+        let urls: Vec<&str> = cases.iter().map(|(url, _)| url.as_str()).collect();
+        let mut args = vec!["--retries", "0"];
+        args.extend(urls);
+        let (code, stdout, _dir) = fetch(&args);
+        assert_eq!(code, Some(1));
+        for (url, reason) in &cases {
+            assert!(
+                stdout.contains(&format!("FAILED    {url}: {reason}")),
+                "{url}: {stdout}"
+            );
+        }
+    });
+}
+
+#[test]
+fn max_time_and_the_stall_rule_on_the_command_line() {
+    deadline(Duration::from_secs(30), || {
+        let server = LocalServer::start().unwrap();
+        let trickle = server.url("/trickle?interval_ms=100");
+        let (code, stdout, dir) = fetch(&["--max-time", "0.5", "--min-speed", "0", &trickle]);
+        assert_eq!(code, Some(1));
+        assert!(stdout.contains("gave up after 0.5 s"), "{stdout}");
+        assert!(
+            common::files(&dir.path().join("got")).is_empty(),
+            "no temporary file"
+        );
+
+        let stall = server.url("/stall");
+        let (code, stdout, dir) = fetch(&["--stall-window", "0.3", "--retries", "0", &stall]);
+        assert_eq!(code, Some(1));
+        assert!(
+            stdout.contains("stalled: nothing received in the last 0.3 s"),
+            "{stdout}"
+        );
+        assert!(
+            common::files(&dir.path().join("got")).is_empty(),
+            "no temporary file"
+        );
+    });
+}
+
+#[test]
+fn continue_resumes_a_download_cut_in_an_earlier_run() {
+    deadline(Duration::from_secs(30), || {
+        let server = LocalServer::start().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let url = server.url("/flaky/cli?size=20000");
+        let args = [
+            "fetch",
+            "--continue",
+            "--retries",
+            "0",
+            "--out",
+            "got",
+            &url,
+        ];
+        let first = run(&args, dir.path());
+        assert_eq!(first.status.code(), Some(1));
+        assert!(dir.path().join("got/.cli.partial").is_file());
+        let second = run(&args, dir.path());
+        assert_eq!(second.status.code(), Some(0));
+        let stdout = String::from_utf8_lossy(&second.stdout);
+        assert!(
+            stdout.contains("resumed") && stdout.contains("10000 of them kept"),
+            "{stdout}"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("got/cli")).unwrap(),
+            downloader::server::pattern(20000)
+        );
     });
 }

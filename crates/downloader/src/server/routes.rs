@@ -42,8 +42,8 @@ pub(crate) enum Broken {
     Stall { size: usize, sent: usize },
     /// `size` bytes, one every `interval`.
     Trickle { size: usize, interval: Duration },
-    /// Announces `size` (a file served in ranges, of version `etag`), sends half, hangs up.
-    Cut { size: usize, etag: String },
+    /// Announces `size`, sends half, hangs up; `etag`: a file served in ranges, of that version.
+    Cut { size: usize, etag: Option<String> },
 }
 
 impl Broken {
@@ -207,7 +207,8 @@ impl Routes {
             Some(code) => Reply::Proper(text(code, &format!("failure {seen} of {fail}\n"))),
             None => Reply::Broken(Broken::Cut {
                 size,
-                etag: etag_of(&format!("flaky-{key}-{size}"), params),
+                etag: serves_ranges(params)
+                    .then(|| etag_of(&format!("flaky-{key}-{size}"), params)),
             }),
         })
     }
@@ -230,7 +231,7 @@ fn ranged(
     head: &RequestHead,
 ) -> Answer {
     let rate = param::<u64>(params, "rate");
-    if param::<String>(params, "ranges").as_deref() == Some("none") {
+    if !serves_ranges(params) {
         return answer(200, content_type, data, rate);
     }
     let etag = etag_of(etag, params);
@@ -261,6 +262,11 @@ fn ranged(
         .push(("Accept-Ranges".into(), "bytes".into()));
     answer.headers.push(("ETag".into(), etag));
     answer
+}
+
+/// False when the query asks for a server without ranges (`ranges=none`).
+fn serves_ranges(params: &[(String, String)]) -> bool {
+    param::<String>(params, "ranges").as_deref() != Some("none")
 }
 
 /// The quoted `ETag` of a file named `tag`, or the one the query asks for (`etag=X`).
@@ -411,8 +417,13 @@ pub(crate) fn write_broken(out: &mut impl Write, broken: Broken) -> io::Result<(
             }
         }
         Broken::Cut { size, etag } => {
-            let ranged = [("Accept-Ranges", "bytes"), ("ETag", etag.as_str())];
-            write_head_with(out, Some(size), &ranged)?;
+            match etag {
+                Some(etag) => {
+                    let ranged = [("Accept-Ranges", "bytes"), ("ETag", etag.as_str())];
+                    write_head_with(out, Some(size), &ranged)?;
+                }
+                None => write_head(out, Some(size))?,
+            }
             out.write_all(&pattern(size / 2))?;
         }
     }
