@@ -33,6 +33,7 @@ use crate::outcome::{JobResult, Outcome};
 use crate::progress::Progress;
 use crate::resume::{self, Partial, ResumePoint};
 use crate::retry::RetryPolicy;
+use crate::url::{self, validate_url};
 
 /// The size of the chunks we stream.
 const CHUNK: usize = 64 * 1024;
@@ -93,41 +94,6 @@ pub struct Job {
     pub url: String,
     /// The final path of its file (inside the output directory).
     pub dest: PathBuf,
-}
-
-/// Checks that `url` is an absolute http(s) URL with a host.
-pub fn validate_url(url: &str) -> Result<(), DownloadError> {
-    let invalid = |reason: &str| DownloadError::InvalidUrl {
-        url: url.to_string(),
-        reason: reason.to_string(),
-    };
-    // The scheme first: `file:///x` is not even a valid http URI, but "unsupported scheme" is the
-    // message that helps.
-    if let Some((scheme, _)) = url.split_once("://")
-        && !scheme.eq_ignore_ascii_case("http")
-        && !scheme.eq_ignore_ascii_case("https")
-    {
-        return Err(DownloadError::UnsupportedScheme {
-            url: url.to_string(),
-            scheme: scheme.to_string(),
-        });
-    }
-    let uri: ureq::http::Uri = url
-        .parse()
-        .map_err(|e: ureq::http::uri::InvalidUri| invalid(&e.to_string()))?;
-    let scheme = uri
-        .scheme_str()
-        .ok_or_else(|| invalid("no scheme (write http:// or https://)"))?;
-    if scheme != "http" && scheme != "https" {
-        return Err(DownloadError::UnsupportedScheme {
-            url: url.to_string(),
-            scheme: scheme.to_string(),
-        });
-    }
-    if uri.host().is_none_or(str::is_empty) {
-        return Err(invalid("no host"));
-    }
-    Ok(())
 }
 
 /// Creates `dir` if needed and proves it is writable (by creating and deleting a temporary file).
@@ -285,7 +251,7 @@ impl Downloader {
                 .ok_or_else(|| {
                     DownloadError::Http(format!("a redirect without a Location from {current}"))
                 })?;
-            current = resolve_redirect(&current, location)?;
+            current = url::resolve_redirect(&current, location)?;
         }
         Err(DownloadError::TooManyRedirects)
     }
@@ -559,62 +525,5 @@ fn file_error(job: &Job) -> impl Fn(io::Error) -> DownloadError + '_ {
     move |source| DownloadError::File {
         path: job.dest.clone(),
         source,
-    }
-}
-
-/// The absolute URL a redirect's `Location` points to, seen from `base`, the URL that answered.
-/// A target that is not http or https is refused by name: `file:///etc/passwd` must not turn into
-/// a request for `/etc/passwd` on the same server.
-fn resolve_redirect(base: &str, location: &str) -> Result<String, DownloadError> {
-    let uri: ureq::http::Uri = base.parse().map_err(|e| DownloadError::InvalidUrl {
-        url: base.to_string(),
-        reason: format!("{e}"),
-    })?;
-    let scheme = uri.scheme_str().unwrap_or("http");
-    let authority = uri.authority().map_or("", |a| a.as_str());
-    let has_scheme = location.split_once(':').is_some_and(|(s, _)| {
-        s.starts_with(|c: char| c.is_ascii_alphabetic())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    });
-    let target = if has_scheme {
-        location.to_string()
-    } else if location.starts_with("//") {
-        format!("{scheme}:{location}")
-    } else if location.starts_with('/') {
-        format!("{scheme}://{authority}{location}")
-    } else {
-        let path = uri.path();
-        let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
-        format!("{scheme}://{authority}{dir}{location}")
-    };
-    match validate_url(&target) {
-        Err(DownloadError::UnsupportedScheme { .. }) => Err(DownloadError::RedirectRefused {
-            target: location.to_string(),
-        }),
-        other => other.map(|()| target),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redirect_targets_resolve_against_the_url_that_answered() {
-        let base = "http://h:8/a/b?q=1";
-        let resolve = |loc| resolve_redirect(base, loc).unwrap();
-        assert_eq!(resolve("https://x/y"), "https://x/y");
-        assert_eq!(resolve("//x/y"), "http://x/y");
-        assert_eq!(resolve("/y?z=1"), "http://h:8/y?z=1");
-        assert_eq!(resolve("c"), "http://h:8/a/c");
-    }
-
-    #[test]
-    fn redirects_out_of_http_are_refused_by_name() {
-        for target in ["file:///etc/passwd", "ftp://h/x", "javascript:alert(1)"] {
-            let error = resolve_redirect("http://h/", target).unwrap_err();
-            assert!(error.to_string().contains(target), "{target}: {error}");
-        }
     }
 }

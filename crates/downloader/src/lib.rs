@@ -13,6 +13,7 @@
 //! - [`limits`]: deadlines: the time allowed for one URL, and the stall rule;
 //! - [`cancel`]: cooperative cancellation, the flag every worker looks at (Ctrl-C);
 //! - [`resume`]: resuming a partial file with a range request (`--continue`);
+//! - [`url`]: the URLs we fetch (http and https), and where a redirect leads;
 //! - [`retry`]: retries of transient failures with exponential backoff;
 //! - [`strategy`]: sequential, a thread per URL, a worker pool, rayon, the pools lesson's pool;
 //! - [`report`]: a batch and its summary; [`progress`]: terminal bars; [`outcome`]: what
@@ -35,6 +36,7 @@ pub mod resume;
 pub mod retry;
 pub mod server;
 pub mod strategy;
+pub mod url;
 pub mod weather;
 
 pub use cancel::CancelToken;

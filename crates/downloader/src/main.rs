@@ -13,11 +13,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use downloader::fetch::{remove_temporary_files, validate_url};
+use downloader::fetch::remove_temporary_files;
 use downloader::limits::StallRule;
 use downloader::progress::{Bars, Progress, Silent};
 use downloader::report::download_all;
 use downloader::retry::RetryPolicy;
+use downloader::url::validate_url;
 use downloader::{CancelToken, Config, DownloadError, Downloader, LocalServer, Strategy, demo};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -218,18 +219,7 @@ fn weather(latency_ms: u64) -> anyhow::Result<ExitCode> {
 
 fn serve(seconds: Option<u64>) -> anyhow::Result<ExitCode> {
     let server = LocalServer::start().context("starting the local server")?;
-    println!("Serving on {}", server.base_url());
-    println!(
-        "  try: curl -s '{}/gallery?count=16&format=text&image_latency_ms=50' > list.txt && downloader fetch --list list.txt --out gallery",
-        server.base_url()
-    );
-    println!(
-        "  endpoints: /gallery?count=N /images/image-000.png /weather?q=Rome /bytes/N /status/CODE"
-    );
-    println!(
-        "             /redirect/N /flaky/KEY?fail=K /slow-body /truncated /oversized /unannounced /stall /trickle"
-    );
-    println!("  every path takes ?latency_ms=D; /images and /bytes take &rate=BYTES_PER_S");
+    print!("{}", server.usage());
     match seconds {
         Some(s) => std::thread::sleep(Duration::from_secs(s)),
         None => loop {

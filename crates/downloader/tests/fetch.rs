@@ -296,7 +296,7 @@ fn hostile_names_land_inside_the_output_dir() {
 
 #[test]
 fn invalid_urls_and_schemes_are_refused() {
-    use downloader::fetch::validate_url;
+    use downloader::url::validate_url;
     assert!(matches!(
         validate_url("file:///etc/passwd"),
         Err(DownloadError::UnsupportedScheme { .. })

@@ -57,6 +57,14 @@ use routes::{Reply, Routes};
 /// How long a connection may stay idle between requests before the server closes it.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The endpoints, as `downloader serve` lists them.
+const ENDPOINTS: &str =
+    "  endpoints: /gallery?count=N /images/image-000.png /weather?q=Rome /bytes/N /status/CODE
+             /redirect/N?to=URL /flaky/KEY?fail=K /slow-body /truncated /oversized /unannounced
+             /stall?size=N /trickle?interval_ms=D
+  every path takes ?latency_ms=D; /images and /bytes take &rate=BYTES_PER_S, and serve ranges
+";
+
 /// The longest `/stall` keeps a connection open without sending anything.
 const MAX_SILENCE: Duration = Duration::from_secs(600);
 
@@ -126,6 +134,14 @@ impl LocalServer {
                 ))
             })
             .collect()
+    }
+
+    /// What `downloader serve` prints: the URL, an example, the endpoints.
+    pub fn usage(&self) -> String {
+        let url = self.base_url();
+        format!(
+            "Serving on {url}\n  try: curl -s '{url}/gallery?count=16&format=text&image_latency_ms=50' > list.txt && downloader fetch --list list.txt --out gallery\n{ENDPOINTS}"
+        )
     }
 
     /// The request counters (in flight, peak, hits per path).
