@@ -12,7 +12,7 @@
 //! | `/files/<anything>` | a small body; the path can be as hostile as you like |
 //! | `/status/CODE` | an empty answer with that status (404, 500, 429, ...) |
 //! | `/redirect/N?to=/bytes/10` | `N` redirects in a row, then `to` |
-//! | `/flaky/KEY?fail=K&size=N` | the first `K` requests of `KEY` (default 1) are cut in the middle of the body, then it is served whole; with `&code=503`, they get that status instead |
+//! | `/flaky/KEY?fail=K&size=N` | the first `K` requests of `KEY` (default 1) are cut in the middle of the body, then it is served whole; with `&code=503`, they get that status, then a short text |
 //! | `/slow-body?size=N&chunks=C&delay_ms=D` | the body in `C` pieces, `D` ms apart |
 //! | `/stall?size=N&sent=K` | announces `N` bytes, sends `K` (default half), then nothing until the client hangs up |
 //! | `/trickle?size=N&interval_ms=D` | `N` bytes (default 100), one every `D` ms (default 2000) |

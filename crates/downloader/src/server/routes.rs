@@ -190,7 +190,8 @@ impl Routes {
     }
 
     /// Counts a request of `/flaky/KEY`: `Ok(size)` when the file is to be served whole, or the
-    /// failure to reply with (a status if `code` is given, else a body cut in the middle).
+    /// reply. With `code`, the failures get that status and the recovery a short text (what the
+    /// retry exercises read); without it, the failures are bodies cut in the middle.
     fn flaky(&self, key: &str, params: &[(String, String)]) -> Result<usize, Reply> {
         let fail = param::<u32>(params, "fail").unwrap_or(1);
         let size = param::<usize>(params, "size").unwrap_or(1000).min(1 << 26);
@@ -200,11 +201,13 @@ impl Routes {
             *seen += 1;
             *seen
         };
-        if seen > fail {
-            return Ok(size);
-        }
-        Err(match param::<u16>(params, "code") {
+        let code = param::<u16>(params, "code");
+        Err(match code {
+            Some(_) if seen > fail => {
+                Reply::Proper(text(200, &format!("{key}: ok after {fail} failures\n")))
+            }
             Some(code) => Reply::Proper(text(code, &format!("failure {seen} of {fail}\n"))),
+            None if seen > fail => return Ok(size),
             None => Reply::Broken(Broken::Cut {
                 size,
                 etag: serves_ranges(params)
