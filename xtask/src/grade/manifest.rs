@@ -1,6 +1,7 @@
 //! `grading.toml`: the exercises in teaching order, and for each one its graded tests (points,
 //! time limit), its two levels of hints and the paths its answer must not use.
 
+use super::flags::FlagKind;
 use anyhow::{Context, bail};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -15,7 +16,7 @@ pub struct Manifest {
     pub default_timeout: u64,
     /// Per lesson, the review flags its answers may raise without a teacher's look.
     #[serde(default)]
-    pub allow: BTreeMap<String, Vec<String>>,
+    pub allow: BTreeMap<String, Vec<FlagKind>>,
     /// Every exercise, grouped by lesson in teaching order.
     #[serde(default, rename = "exercise")]
     pub exercises: Vec<Exercise>,
@@ -31,10 +32,6 @@ pub struct Exercise {
     pub item: String,
     /// Paths the answer must not use: the lesson's own implementation of the same job.
     #[serde(default)]
-    #[expect(
-        dead_code,
-        reason = "read by the audit of src/exercises.rs, which comes next"
-    )]
     pub forbid: Vec<String>,
     /// Two hints: where to look or what goes wrong; then (on request) the tool to use.
     pub hints: Vec<String>,
@@ -116,6 +113,18 @@ impl Manifest {
                     e.lesson
                 );
             }
+            if let Some(bad) = e
+                .forbid
+                .iter()
+                .find(|p| syn::parse_str::<syn::Path>(p).is_err())
+            {
+                bail!(
+                    "grading.toml: exercise `{}` of `{}` forbids `{bad}`, which is not a path \
+                     (write it as in Rust: `crate::module::item`)",
+                    e.item,
+                    e.lesson
+                );
+            }
             if e.tests.is_empty() {
                 bail!(
                     "grading.toml: exercise `{}` of `{}` has no tests",
@@ -175,6 +184,11 @@ impl Manifest {
             })
             .unwrap_or_default()
             .join(" — ")
+    }
+
+    /// The review flags `lesson`'s answers may raise without a teacher's look.
+    pub fn allowed(&self, lesson: &str) -> &[FlagKind] {
+        self.allow.get(lesson).map_or(&[], Vec::as_slice)
     }
 
     /// The time limit of a test.
@@ -302,10 +316,23 @@ mod tests {
                     + &exercise("one", "b", ok_hints, &ok_test("t")),
                 "listed twice",
             ),
+            (
+                exercise("one", "a", ok_hints, &ok_test("t"))
+                    .replace("hints", "forbid = [\"crate::a b\"]\nhints"),
+                "not a path",
+            ),
         ];
         for (body, why) in cases {
             let err = manifest(&format!("{head}{body}")).unwrap_err();
             assert!(format!("{err:#}").contains(why), "{why}: {err:#}");
         }
+        let unknown_flag = format!("{good}[allow]\none = [\"unsafe\", \"teleport\"]\n");
+        let err = manifest(&unknown_flag).unwrap_err();
+        assert!(format!("{err:#}").contains("teleport"), "{err:#}");
+        let allowed = manifest(&format!("{good}[allow]\none = [\"unsafe\", \"process\"]\n"));
+        assert_eq!(
+            allowed.unwrap().allowed("one"),
+            [FlagKind::Unsafe, FlagKind::Process]
+        );
     }
 }

@@ -2,9 +2,15 @@
 //!
 //! Each graded test runs alone in a process of its own (`--exact`), in a new process group that is
 //! killed at its time limit, so a student's deadlock, endless loop, panic, abort or stack overflow
-//! only costs that test. See `report` for the JSON schema.
+//! only costs that test. Before any test runs, the exercises file is audited: an exercise whose
+//! answer uses a path grading.toml forbids fails its tests without running them (`audit`), and
+//! constructs a teacher should look at are listed with the score (`flags`). See `report` for the
+//! JSON schema.
 
+mod audit;
+mod flags;
 pub mod manifest;
+mod names;
 mod proof;
 pub mod report;
 pub mod runner;
@@ -15,9 +21,11 @@ mod wrong;
 use crate::scratch::Scratch;
 use crate::workspace;
 use anyhow::{Context, bail};
-use manifest::{Manifest, TestSpec};
+use manifest::{Exercise, Manifest, TestSpec};
+use names::ExercisesFile;
 use report::{LessonReport, Report};
-use runner::{Status, Variant};
+use runner::{Status, TestResult, Variant};
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -77,7 +85,8 @@ pub struct Options {
     pub hint_level: usize,
 }
 
-/// Grades every exercise of `lesson`: one build, then each graded test alone under its limit.
+/// Grades every exercise of `lesson`: the audit of its exercises file, one build, then each
+/// graded test alone under its limit (except those of an answer the audit refused).
 pub fn grade_lesson(
     ws: &Workspace,
     manifest: &Manifest,
@@ -85,18 +94,25 @@ pub fn grade_lesson(
     options: &Options,
 ) -> anyhow::Result<LessonReport> {
     let tests: Vec<&TestSpec> = manifest.tests_of(lesson).collect();
+    let crate_dir = ws.tree.join("crates").join(lesson);
+    let exercises = read_exercises(&crate_dir, lesson, options.variant)?;
     let results = match runner::build(&ws.build_root, &ws.target, lesson, options.variant)? {
-        Ok(exe) => runner::run_all(
+        Ok(exe) => grade_built(
             &exe,
-            &ws.tree.join("crates").join(lesson),
+            &crate_dir,
             manifest,
             &tests,
+            exercises.as_ref(),
             options.jobs,
             options.hint_level,
         ),
         Err(message) => runner::compile_failed(manifest, &tests, &message, options.hint_level),
     };
-    Ok(LessonReport::new(lesson, results))
+    let mut report = LessonReport::new(lesson, results);
+    if let Some(file) = &exercises {
+        report.flags = flags::review(file, manifest.allowed(lesson));
+    }
+    Ok(report)
 }
 
 /// Grades and reports.
@@ -191,7 +207,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
 /// Grades the exercises `items` of `lesson` in the workspace at `root` as `grade` grades a
 /// student's answers (its `src/exercises.rs`): one build, then only those exercises' tests, each
-/// alone under its time limit. A lesson that does not compile gives every test a compile error.
+/// alone under its time limit (those of an answer that uses a forbidden path are refused unrun). A lesson that does not compile gives every test a compile error.
 pub fn grade_exercises(
     root: &Path,
     manifest: &Manifest,
@@ -205,17 +221,71 @@ pub fn grade_exercises(
         .collect();
     Ok(
         match runner::build(root, &root.join("target"), lesson, Variant::Student)? {
-            Ok(exe) => runner::run_all(
-                &exe,
-                &root.join("crates").join(lesson),
-                manifest,
-                &tests,
-                cores(),
-                hint_level,
-            ),
+            Ok(exe) => {
+                let crate_dir = root.join("crates").join(lesson);
+                let exercises = read_exercises(&crate_dir, lesson, Variant::Student)?;
+                grade_built(
+                    &exe,
+                    &crate_dir,
+                    manifest,
+                    &tests,
+                    exercises.as_ref(),
+                    cores(),
+                    hint_level,
+                )
+            }
             Err(message) => runner::compile_failed(manifest, &tests, &message, hint_level),
         },
     )
+}
+
+/// The exercises file `variant` compiles, read for the audit; `None` if it is missing or does
+/// not parse (the build then reports why).
+fn read_exercises(
+    crate_dir: &Path,
+    lesson: &str,
+    variant: Variant,
+) -> anyhow::Result<Option<ExercisesFile>> {
+    let path = crate_dir.join(match variant {
+        Variant::Student => "src/exercises.rs",
+        Variant::Solutions => "solutions/exercises.rs",
+    });
+    if !path.is_file() {
+        return Ok(None);
+    }
+    ExercisesFile::load(&crate_dir.join("src"), lesson, &["exercises"], &path)
+}
+
+/// Runs the graded tests of a built lesson, except those of an exercise whose answer in
+/// `exercises` uses a path its `forbid` list names: they fail without running.
+fn grade_built(
+    exe: &Path,
+    crate_dir: &Path,
+    manifest: &Manifest,
+    tests: &[&TestSpec],
+    exercises: Option<&ExercisesFile>,
+    jobs: usize,
+    hint_level: usize,
+) -> Vec<TestResult> {
+    // Every exercise of the lesson is audited, even when only some are graded: a shortcut is
+    // charged to the exercise it belongs to (see `audit`).
+    let refused = match (exercises, tests.first()) {
+        (Some(file), Some(test)) => audit::refusals(file, manifest.exercises_of(&test.lesson)),
+        _ => BTreeMap::new(),
+    };
+    let to_run: Vec<&TestSpec> = tests
+        .iter()
+        .copied()
+        .filter(|t| !refused.contains_key(&t.exercise))
+        .collect();
+    let mut ran = runner::run_all(exe, crate_dir, manifest, &to_run, jobs, hint_level).into_iter();
+    tests
+        .iter()
+        .filter_map(|t| match refused.get(&t.exercise) {
+            Some(refusal) => Some(audit::refused_result(manifest, t, refusal, hint_level)),
+            None => ran.next(),
+        })
+        .collect()
 }
 
 fn cores() -> usize {
@@ -303,7 +373,7 @@ fn self_test_lesson(
     };
     let (stubs, solutions) = (read("src/exercises.rs")?, read("solutions/exercises.rs")?);
     let target = root.join("target");
-    let mut problems = Vec::new();
+    let mut problems = audit_problems(&crate_dir, manifest, lesson)?;
 
     // The solutions: every graded test exists, is in the manifest, and passes.
     let exe = match runner::build(root, &target, lesson, Variant::Solutions)? {
@@ -445,6 +515,69 @@ fn self_test_wrong_answers(
     Ok(problems)
 }
 
+/// The audit's part of the self-test: every forbidden path names something the lesson defines,
+/// no solution and no stub uses one, and neither file raises a review flag the lesson does not
+/// allow (the stubs' flags are checked while every exercise is still a stub: upstream).
+fn audit_problems(
+    crate_dir: &Path,
+    manifest: &Manifest,
+    lesson: &str,
+) -> anyhow::Result<Vec<String>> {
+    let exercises: Vec<&Exercise> = manifest.exercises_of(lesson).collect();
+    let allowed = manifest.allowed(lesson);
+    let mut problems = Vec::new();
+    let Some(solutions) = read_exercises(crate_dir, lesson, Variant::Solutions)? else {
+        return Ok(vec![format!(
+            "{lesson}: solutions/exercises.rs does not parse"
+        )]);
+    };
+    for e in &exercises {
+        for path in audit::unknown_paths(&solutions, &e.forbid) {
+            problems.push(format!(
+                "grading.toml: `{}` of `{lesson}` forbids `{path}`, which the lesson does not define",
+                e.item
+            ));
+        }
+    }
+    let Some(stubs) = read_exercises(crate_dir, lesson, Variant::Student)? else {
+        return Ok([
+            problems,
+            vec![format!("{lesson}: src/exercises.rs does not parse")],
+        ]
+        .concat());
+    };
+    let stubbed: Vec<&Exercise> = exercises
+        .iter()
+        .copied()
+        .filter(|e| manifest::is_stub(&stubs.text, &e.item) == Some(true))
+        .collect();
+    let sides = [
+        ("solutions/exercises.rs", &solutions, &exercises, true),
+        (
+            "src/exercises.rs",
+            &stubs,
+            &stubbed,
+            stubbed.len() == exercises.len(),
+        ),
+    ];
+    for (name, file, checked, with_flags) in sides {
+        for refusal in audit::refusals(file, checked.iter().copied()).values() {
+            problems.push(format!("{lesson}: {name}: {refusal}"));
+        }
+        for flag in flags::review(file, allowed).iter().filter(|_| with_flags) {
+            problems.push(format!(
+                "{lesson}: {name} raises the review flag `{}` at line {} (`{}`): change it, or \
+                 allow `{}` for {lesson} in grading.toml's [allow]",
+                flag.kind.name(),
+                flag.line,
+                flag.item,
+                flag.kind.name()
+            ));
+        }
+    }
+    Ok(problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::manifest::TestSpec;
@@ -527,6 +660,19 @@ mod tests {
             "a forged pass is named as such: {}",
             results[11].detail
         );
+    }
+
+    /// The audit's part of the self-test, without building anything: the forbidden paths of
+    /// grading.toml exist, and the solutions and the stubs pass the audit.
+    #[test]
+    fn the_lessons_pass_their_own_audit() {
+        let root = workspace::root();
+        let manifest = Manifest::load(&root.join("grading.toml")).unwrap();
+        for lesson in crate::lessons::names().unwrap() {
+            let problems =
+                audit_problems(&root.join("crates").join(lesson), &manifest, lesson).unwrap();
+            assert!(problems.is_empty(), "{}", problems.join("\n"));
+        }
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! The score: a table on the terminal, `report.json` for machines, `report.md` for CI summaries.
 //!
-//! # `report.json` schema (version 1)
+//! # `report.json` schema (version 2)
 //!
 //! ```text
 //! {
-//!   "schema": 1,
+//!   "schema": 2,
 //!   "mode": "student" | "solutions" | "fork",
 //!   "source": string,            // what was graded: the workspace path or the fork's location
 //!   "points": u32, "max_points": u32,
@@ -12,17 +12,29 @@
 //!     "lesson": string, "points": u32, "max_points": u32,
 //!     "tests": [{
 //!       "name": string, "exercise": string,
-//!       "status": "passed" | "failed" | "not_attempted" | "timed_out" | "crashed" | "compile_error",
+//!       "status": "passed" | "failed" | "not_attempted" | "timed_out" | "crashed"
+//!               | "compile_error" | "forbidden",
 //!       "points": u32, "max_points": u32, "seconds": f64,
 //!       "detail": string,          // why it did not pass (empty when passed)
 //!       "hint": string
+//!     }],
+//!     "flags": [{                  // review flags: for a teacher's eyes, they cost no points
+//!       "line": usize,             // in the lesson's exercises file
+//!       "kind": "unsafe" | "extern" | "symbol" | "exit" | "include" | "env" | "proc" | "fd"
+//!             | "process",
+//!       "item": string,            // the item it is in (`use` for an import)
+//!       "excerpt": string          // that line of code, trimmed and cut short
 //!     }]
 //!   }]
 //! }
 //! ```
 //!
-//! Fields are only ever added within a schema version, never renamed or removed.
+//! Version 2 added the status `forbidden` (the exercise's answer uses a path grading.toml forbids;
+//! its tests were not run) and each lesson's `flags` (the kinds its `[allow]` entry in grading.toml
+//! lists are left out). Fields are only ever added within a schema version, never renamed or
+//! removed.
 
+use super::flags::Flag;
 use super::runner::{Status, TestResult};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -38,6 +50,9 @@ pub struct LessonReport {
     pub max_points: u32,
     /// Each graded test, in manifest order.
     pub tests: Vec<TestResult>,
+    /// Review flags of its exercises file, in line order (none allowed for the lesson).
+    #[serde(default)]
+    pub flags: Vec<Flag>,
 }
 
 impl LessonReport {
@@ -48,6 +63,7 @@ impl LessonReport {
             points: tests.iter().map(|t| t.points).sum(),
             max_points: tests.iter().map(|t| t.max_points).sum(),
             tests,
+            flags: Vec::new(),
         }
     }
 }
@@ -73,7 +89,7 @@ impl Report {
     /// Totals the lessons.
     pub fn new(mode: &str, source: String, lessons: Vec<LessonReport>) -> Self {
         Self {
-            schema: 1,
+            schema: 2,
             mode: mode.to_string(),
             source,
             points: lessons.iter().map(|l| l.points).sum(),
@@ -114,6 +130,22 @@ impl Report {
                     let _ = writeln!(out, "  {:width$}    hint: {}", "", t.hint);
                 }
             }
+            if !lesson.flags.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  review flags (for a teacher to look at; no points lost):"
+                );
+                for f in &lesson.flags {
+                    let _ = writeln!(
+                        out,
+                        "    line {:<4} {:8} {}: {}",
+                        f.line,
+                        f.kind.name(),
+                        f.item,
+                        f.excerpt
+                    );
+                }
+            }
         }
         let _ = writeln!(out, "\nTotal: {}/{} points", self.points, self.max_points);
         out
@@ -151,6 +183,22 @@ impl Report {
                     t.max_points
                 );
             }
+            if !lesson.flags.is_empty() {
+                out.push_str(
+                    "\n**Review flags** (for a teacher to look at; no points lost):\n\n\
+                     | line | flag | item | code |\n|---|---|---|---|\n",
+                );
+                for f in &lesson.flags {
+                    let _ = writeln!(
+                        out,
+                        "| {} | `{}` | `{}` | `{}` |",
+                        f.line,
+                        f.kind.name(),
+                        md_cell(&f.item),
+                        md_cell(&f.excerpt).replace('`', "'")
+                    );
+                }
+            }
             out.push('\n');
         }
         out
@@ -159,4 +207,61 @@ impl Report {
 
 fn md_cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::flags::FlagKind;
+
+    fn report() -> Report {
+        let test = TestResult {
+            name: "escape_count_of_known_points".into(),
+            exercise: "escape_count".into(),
+            status: Status::Forbidden,
+            points: 0,
+            max_points: 2,
+            seconds: 0.0,
+            detail: "`escape_count` uses the lesson's own `crate::escape::escape_count` (line 7)"
+                .into(),
+            hint: "write the loop".into(),
+        };
+        let mut lesson = LessonReport::new("mandelbrot", vec![test]);
+        lesson.flags = vec![Flag {
+            line: 12,
+            kind: FlagKind::Unsafe,
+            item: "escape_count".into(),
+            excerpt: "let x = unsafe { `y` };".into(),
+        }];
+        Report::new("student", "here".into(), vec![lesson])
+    }
+
+    #[test]
+    fn forbidden_tests_and_flags_appear_in_every_report() {
+        let report = report();
+        let json: serde_json::Value = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["schema"], 2);
+        let lesson = &json["lessons"][0];
+        assert_eq!(lesson["tests"][0]["status"], "forbidden");
+        assert_eq!(lesson["flags"][0]["kind"], "unsafe");
+        assert_eq!(lesson["flags"][0]["line"], 12);
+        assert_eq!(lesson["flags"][0]["item"], "escape_count");
+
+        let text = report.to_text();
+        assert!(
+            text.contains("FORBIDDEN") && text.contains("line 7"),
+            "{text}"
+        );
+        assert!(
+            text.contains("review flags") && text.contains("line 12"),
+            "{text}"
+        );
+
+        let markdown = report.to_markdown();
+        assert!(markdown.contains("❌ FORBIDDEN"), "{markdown}");
+        assert!(
+            markdown.contains("| 12 | `unsafe` | `escape_count` | `let x = unsafe { 'y' };` |"),
+            "{markdown}"
+        );
+    }
 }

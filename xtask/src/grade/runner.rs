@@ -46,6 +46,9 @@ pub enum Status {
     Crashed,
     /// The lesson did not compile.
     CompileError,
+    /// The exercise's answer uses a path grading.toml forbids (the lesson's own implementation of
+    /// the same job): its tests were not run.
+    Forbidden,
 }
 
 impl Status {
@@ -58,6 +61,7 @@ impl Status {
             Status::TimedOut => "TIMED OUT",
             Status::Crashed => "CRASHED",
             Status::CompileError => "COMPILE ERROR",
+            Status::Forbidden => "FORBIDDEN",
         }
     }
 }
@@ -236,7 +240,8 @@ pub fn run_one(exe: &Path, crate_dir: &Path, spec: &TestSpec, timeout: Duration)
     }
 }
 
-fn result(spec: &TestSpec, status: Status, seconds: f64, detail: String) -> TestResult {
+/// The result of `spec` with `status`: its points if passed, else none; no hint yet.
+pub fn result(spec: &TestSpec, status: Status, seconds: f64, detail: String) -> TestResult {
     TestResult {
         name: spec.name.clone(),
         exercise: spec.exercise.clone(),
