@@ -360,7 +360,7 @@ pub(super) mod tests {
             .into_iter()
             .filter(|f| !f.forbidden_lines.is_empty())
         {
-            let manifest: Manifest = toml::from_str(&format!(
+            let manifest = Manifest::from_toml(&format!(
                 "default_timeout = 5\n[[exercise]]\nlesson = \"lesson\"\nitem = \"{}\"\n\
                  forbid = {:?}\nhints = [\"look\", \"use\"]\n\
                  tests = [{{ name = \"t\", points = 2 }}]\n\
@@ -376,10 +376,8 @@ pub(super) mod tests {
                 "{}: only the exercise: {refusals:?}",
                 f.name
             );
-            let mut test = manifest.exercises[0].tests[0].clone();
-            test.exercise.clone_from(&f.exercise);
-            test.lesson = "lesson".into();
-            let result = refused_result(&manifest, &test, &refusals[&f.exercise], 1);
+            let test = &manifest.exercises[0].tests[0];
+            let result = refused_result(&manifest, test, &refusals[&f.exercise], 1);
             assert_eq!(result.status, Status::Forbidden, "{}", f.name);
             assert_eq!((result.points, result.max_points), (0, 2), "{}", f.name);
             assert_eq!(result.hint, "look");

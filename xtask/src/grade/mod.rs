@@ -595,15 +595,21 @@ mod tests {
         }
     }
 
-    /// Every way a graded test can misbehave gets its own status, and the grader finishes.
-    #[test]
-    fn misbehaving_tests_get_the_right_status() {
+    /// The grader's fixture crate and its built graded tests (the stub side).
+    fn built_fixture() -> (PathBuf, PathBuf) {
         let root = workspace::root();
         let fixture = root.join("xtask/fixtures/grader");
         let target = root.join("target/grader-fixture");
         let exe = runner::build(&fixture, &target, "fixture", Variant::Student)
             .unwrap()
             .expect("the fixture's stub side compiles");
+        (fixture, exe)
+    }
+
+    /// Every way a graded test can misbehave gets its own status, and the grader finishes.
+    #[test]
+    fn misbehaving_tests_get_the_right_status() {
+        let (fixture, exe) = built_fixture();
         let expected = [
             ("passes", Status::Passed),
             ("fails", Status::Failed),
@@ -660,6 +666,61 @@ mod tests {
             "a forged pass is named as such: {}",
             results[11].detail
         );
+    }
+
+    /// A forbidden call through the real grading path: the fixture crate is built and audited,
+    /// the shortcut's test is refused (it passes when run unaudited), the rest runs as usual, and
+    /// the fixture's flagged constructs are reported.
+    #[test]
+    fn a_shortcut_is_refused_and_the_rest_is_graded() {
+        let (fixture, exe) = built_fixture();
+        let manifest = Manifest::from_toml(
+            "default_timeout = 10\n\
+             [[exercise]]\nlesson = \"fixture\"\nitem = \"answer\"\n\
+             hints = [\"a\", \"b\"]\ntests = [{ name = \"passes\", points = 1 }]\n\
+             [[exercise]]\nlesson = \"fixture\"\nitem = \"shortcut\"\n\
+             forbid = [\"crate::reference\"]\nhints = [\"write your own\", \"b\"]\n\
+             tests = [{ name = \"takes_a_shortcut\", points = 2 }]\n",
+        )
+        .unwrap();
+        let tests: Vec<&TestSpec> = manifest.tests_of("fixture").collect();
+        let lib = fixture.join("src/lib.rs");
+        let file = ExercisesFile::load(&fixture.join("src"), "fixture", &[], &lib)
+            .unwrap()
+            .unwrap();
+        let line_of = |code: &str| 1 + file.text.lines().position(|l| l.trim() == code).unwrap();
+
+        let unaudited = grade_built(&exe, &fixture, &manifest, &tests, None, 2, 1);
+        assert_eq!(unaudited[1].status, Status::Passed, "the shortcut works");
+        let results = grade_built(&exe, &fixture, &manifest, &tests, Some(&file), 2, 1);
+        assert_eq!(results[0].status, Status::Passed, "{}", results[0].detail);
+        let refused = &results[1];
+        assert_eq!(
+            (refused.status, refused.points, refused.seconds),
+            (Status::Forbidden, 0, 0.0)
+        );
+        assert_eq!(refused.hint, "write your own");
+        let (import, call) = (
+            line_of("use crate::reference::forty_two as mine;"),
+            line_of("mine()"),
+        );
+        let lines = [
+            format!(
+                "`shortcut` uses the lesson's own `crate::reference::forty_two` (line {import})"
+            ),
+            format!("`crate::reference::forty_two` (written `mine`, line {call})"),
+        ];
+        for line in lines {
+            assert!(refused.detail.contains(&line), "{line}\n{}", refused.detail);
+        }
+        assert!(refused.detail.contains("forbids `crate::reference`"));
+
+        let flagged: std::collections::BTreeSet<flags::FlagKind> =
+            flags::review(&file, &[]).iter().map(|f| f.kind).collect();
+        use flags::FlagKind::*;
+        for kind in [Unsafe, Extern, Symbol, Exit, Env, Fd, Process] {
+            assert!(flagged.contains(&kind), "{kind:?} in {flagged:?}");
+        }
     }
 
     /// The audit's part of the self-test, without building anything: the forbidden paths of
