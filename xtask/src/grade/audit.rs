@@ -3,9 +3,9 @@
 //!
 //! The answer is the exercise's item in the exercises file — a function, or a type with its
 //! inherent and trait `impl` blocks — and everything of that file it reaches: helper functions,
-//! types, type aliases, constants, statics, traits (with their impls) and `macro_rules!` it names,
-//! and every local method it calls by name (a receiver's type is unknown, so every local method
-//! of that name counts). Each path they use is resolved through the `use` declarations (see
+//! types (with all their impls), type aliases, constants, statics, traits and `macro_rules!` it
+//! names, and the methods of the file's own traits it calls by name (a receiver's type is unknown,
+//! so every such method of that name counts). Each path they use is resolved through the `use` declarations (see
 //! [`names`](super::names)) and compared with the forbidden paths: a forbidden path forbids itself
 //! and everything under it (a module, a type's methods).
 
@@ -13,6 +13,9 @@ use super::manifest::{Exercise, Manifest, TestSpec};
 use super::names::{self, Canon, ExercisesFile, Node, Scope, Target, Written};
 use super::runner::{self, Status, TestResult};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// How many uses of forbidden paths a refusal lists.
+const MAX_LISTED: usize = 5;
 
 /// One use of a forbidden path (ordered by line).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,7 +70,14 @@ pub fn refusals<'e>(
         .filter_map(|e| {
             let violations = graph.violations(file, &e.item, &e.forbid);
             (!violations.is_empty()).then(|| {
-                let lines: Vec<String> = violations.iter().map(ToString::to_string).collect();
+                let mut lines: Vec<String> = violations
+                    .iter()
+                    .take(MAX_LISTED)
+                    .map(ToString::to_string)
+                    .collect();
+                if violations.len() > MAX_LISTED {
+                    lines.push(format!("(and {} more)", violations.len() - MAX_LISTED));
+                }
                 (e.item.clone(), lines.join("\n"))
             })
         })
@@ -168,6 +178,12 @@ impl<'f> Graph<'f> {
             .as_ref()
             .map(|(_, path, _)| file.map.resolve(scope, &Written::of_path(path)));
         let paths: Vec<&Canon> = self_ty.iter().chain(&trait_path).collect();
+        // A method call reaches the methods of the file's own traits: they are in scope without
+        // being named, even on a foreign type. Any other method needs a value of a type the code
+        // names (or a function it calls returns), and naming a type reaches all its impls.
+        let local_trait = trait_path
+            .as_ref()
+            .is_some_and(|t| t.starts_with(&names::crate_path(&file.module)));
         let mut scope = scope.clone();
         scope.self_ty.clone_from(&self_ty);
         let type_name = self_ty
@@ -193,7 +209,7 @@ impl<'f> Graph<'f> {
                 Node::ImplItem(item),
                 &paths,
             );
-            if matches!(item, syn::ImplItem::Fn(_)) {
+            if local_trait && matches!(item, syn::ImplItem::Fn(_)) {
                 self.by_method.entry(name).or_default().push(index);
             }
         }
@@ -402,6 +418,47 @@ pub(super) mod tests {
             refused += 1;
         }
         assert!(refused >= 9, "{refused} refused");
+    }
+
+    /// One shortcut answer per exercise with a `forbid` list, in
+    /// `xtask/fixtures/audit/shortcuts/<lesson>.rs`, each calling the lesson's own implementation:
+    /// audited against the real lesson with the real grading.toml, every one is refused.
+    #[test]
+    fn every_shortcut_answer_is_refused() {
+        let root = crate::workspace::root();
+        let manifest = Manifest::load(&root.join("grading.toml")).unwrap();
+        let mut shortcuts = 0;
+        for lesson in crate::lessons::names().unwrap() {
+            let guarded: Vec<&Exercise> = manifest
+                .exercises_of(lesson)
+                .filter(|e| !e.forbid.is_empty())
+                .collect();
+            if guarded.is_empty() {
+                continue;
+            }
+            let path = audit_dir().join(format!("shortcuts/{lesson}.rs"));
+            let src = root.join("crates").join(lesson).join("src");
+            let file = ExercisesFile::load(&src, lesson, &["exercises"], &path)
+                .unwrap()
+                .unwrap();
+            let refused = refusals(&file, guarded.iter().copied());
+            for e in &guarded {
+                assert!(
+                    crate::grade::manifest::is_stub(&file.text, &e.item).is_some(),
+                    "{}: add a shortcut answer for `{}`",
+                    path.display(),
+                    e.item
+                );
+                assert!(
+                    refused.contains_key(&e.item),
+                    "{lesson}: the shortcut answer to `{}` is not refused",
+                    e.item
+                );
+            }
+            shortcuts += guarded.len();
+        }
+        assert!(shortcuts >= 25, "{shortcuts}");
+        println!("shortcut answers refused: {shortcuts} of {shortcuts}; rewarded: 0");
     }
 
     #[test]
