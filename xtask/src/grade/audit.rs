@@ -7,7 +7,9 @@
 //! names, and the methods of the file's own traits it calls by name (a receiver's type is unknown,
 //! so every such method of that name counts). Each path they use is resolved through the `use` declarations (see
 //! [`names`](super::names)) and compared with the forbidden paths: a forbidden path forbids itself
-//! and everything under it (a module, a type's methods).
+//! and everything under it (a module, a type's methods). A use inside another exercise's item is
+//! charged to that exercise alone when its own list forbids it too, so that building on an
+//! earlier exercise's shortcut costs that exercise's points, not the later one's.
 
 use super::manifest::{Exercise, Manifest, TestSpec};
 use super::names::{self, Canon, ExercisesFile, Node, Scope, Target, Written};
@@ -65,10 +67,15 @@ pub fn refusals<'e>(
     exercises: impl IntoIterator<Item = &'e Exercise>,
 ) -> BTreeMap<String, String> {
     let graph = Graph::of(file);
-    exercises
+    let exercises: Vec<(&str, &[String])> = exercises
         .into_iter()
-        .filter_map(|e| {
-            let violations = graph.violations(file, &e.item, &e.forbid);
+        .map(|e| (e.item.as_str(), e.forbid.as_slice()))
+        .collect();
+    let rules = Rules::new(file, &graph, &exercises);
+    exercises
+        .iter()
+        .filter_map(|(item, _)| {
+            let violations = graph.violations(file, item, &rules);
             (!violations.is_empty()).then(|| {
                 let mut lines: Vec<String> = violations
                     .iter()
@@ -78,7 +85,7 @@ pub fn refusals<'e>(
                 if violations.len() > MAX_LISTED {
                     lines.push(format!("(and {} more)", violations.len() - MAX_LISTED));
                 }
-                (e.item.clone(), lines.join("\n"))
+                (item.to_string(), lines.join("\n"))
             })
         })
         .collect()
@@ -109,6 +116,57 @@ pub fn unknown_paths<'f>(file: &ExercisesFile, forbid: &'f [String]) -> Vec<&'f 
         })
         .map(String::as_str)
         .collect()
+}
+
+/// Each exercise's forbidden paths, resolved, and the nodes of the graph that are an exercise's
+/// own item.
+struct Rules {
+    forbidden: BTreeMap<String, Vec<(String, Canon)>>,
+    owner: BTreeMap<usize, String>,
+}
+
+impl Rules {
+    fn new(file: &ExercisesFile, graph: &Graph<'_>, exercises: &[(&str, &[String])]) -> Self {
+        let root = Scope::module(&[]);
+        let mut rules = Rules {
+            forbidden: BTreeMap::new(),
+            owner: BTreeMap::new(),
+        };
+        for (item, forbid) in exercises {
+            let resolved = forbid
+                .iter()
+                .map(|entry| {
+                    (
+                        entry.clone(),
+                        file.map.resolve(&root, &Written::parse(entry)),
+                    )
+                })
+                .collect();
+            rules.forbidden.insert(item.to_string(), resolved);
+            for &node in graph.roots(file, item) {
+                rules.owner.insert(node, item.to_string());
+            }
+        }
+        rules
+    }
+
+    /// The entry of `item`'s `forbid` list under which `canon` falls.
+    fn forbids(&self, item: &str, canon: &Canon) -> Option<&String> {
+        self.forbidden
+            .get(item)?
+            .iter()
+            .find(|(_, banned)| canon.starts_with(banned))
+            .map(|(entry, _)| entry)
+    }
+
+    /// Whether a use of `canon` in `node`, reached from exercise `item`, is charged to another
+    /// exercise: `node` is that exercise's own item, and its own list forbids `canon`. (A call
+    /// hidden in an exercise whose list allows it is still charged to `item`.)
+    fn charged_elsewhere(&self, item: &str, node: usize, canon: &Canon) -> bool {
+        self.owner
+            .get(&node)
+            .is_some_and(|owner| owner != item && self.forbids(owner, canon).is_some())
+    }
 }
 
 /// The items of the exercises file (and of modules inside it) as nodes, indexed by the path that
@@ -215,18 +273,19 @@ impl<'f> Graph<'f> {
         }
     }
 
-    /// The uses of `forbid` by exercise `item` and everything it reaches, in line order.
-    fn violations(&self, file: &ExercisesFile, item: &str, forbid: &[String]) -> Vec<Violation> {
-        let root = Scope::module(&[]);
-        let forbidden: Vec<(&String, Canon)> = forbid
-            .iter()
-            .map(|entry| (entry, file.map.resolve(&root, &Written::parse(entry))))
-            .collect();
-        if forbidden.is_empty() {
+    /// The nodes of exercise `item` itself: its function, or its type and the type's impls.
+    fn roots(&self, file: &ExercisesFile, item: &str) -> &[usize] {
+        let path = [names::crate_path(&file.module), vec![item.to_string()]].concat();
+        self.by_path.get(&path).map_or(&[], Vec::as_slice)
+    }
+
+    /// The uses of paths forbidden to exercise `item` by it and everything it reaches, in line
+    /// order.
+    fn violations(&self, file: &ExercisesFile, item: &str, rules: &Rules) -> Vec<Violation> {
+        if rules.forbidden.get(item).is_none_or(Vec::is_empty) {
             return Vec::new();
         }
-        let start = [names::crate_path(&file.module), vec![item.to_string()]].concat();
-        let mut queue: Vec<usize> = self.by_path.get(&start).cloned().unwrap_or_default();
+        let mut queue: Vec<usize> = self.roots(file, item).to_vec();
         let mut seen: BTreeSet<usize> = queue.iter().copied().collect();
         let mut found = BTreeSet::new();
         while let Some(index) = queue.pop() {
@@ -234,15 +293,16 @@ impl<'f> Graph<'f> {
             for reference in names::references(&file.map, scope, *node) {
                 let next = match &reference.target {
                     Target::Path(canon, _) | Target::Macro(canon) => {
-                        let banned = forbidden.iter().find(|(_, b)| canon.starts_with(b));
-                        if let Some((entry, _)) = banned {
+                        if let Some(entry) = rules.forbids(item, canon)
+                            && !rules.charged_elsewhere(item, index, canon)
+                        {
                             found.insert(Violation {
-                                exercise: item.to_string(),
-                                forbidden: (*entry).clone(),
+                                line: reference.line,
                                 used: canon.join("::"),
                                 written: reference.written.clone(),
-                                line: reference.line,
                                 within: label.clone(),
+                                exercise: item.to_string(),
+                                forbidden: entry.clone(),
                             });
                         }
                         self.named_by(canon)
@@ -361,7 +421,9 @@ pub(super) mod tests {
         let all = fixtures();
         assert!(all.len() >= 10, "{} fixtures", all.len());
         for f in all {
-            let found = Graph::of(&f.file).violations(&f.file, &f.exercise, &f.forbid);
+            let graph = Graph::of(&f.file);
+            let rules = Rules::new(&f.file, &graph, &[(&f.exercise, &f.forbid)]);
+            let found = graph.violations(&f.file, &f.exercise, &rules);
             let lines: BTreeSet<usize> = found.iter().map(|v| v.line).collect();
             assert_eq!(lines, f.forbidden_lines, "{}: found {found:#?}", f.name);
         }
@@ -459,6 +521,65 @@ pub(super) mod tests {
         }
         assert!(shortcuts >= 25, "{shortcuts}");
         println!("shortcut answers refused: {shortcuts} of {shortcuts}; rewarded: 0");
+    }
+
+    /// A forbidden call inside another exercise's item is charged to that exercise when its own
+    /// list forbids it (building on an earlier exercise costs nothing more), and to the caller
+    /// when it does not (hiding the call in an unguarded exercise does not help).
+    #[test]
+    fn a_call_through_another_exercise_is_charged_once() {
+        let text = "\
+pub fn escape_count(cx: f64, cy: f64, max_iter: u32) -> u32 {
+    crate::escape::escape_count(cx, cy, max_iter)
+}
+
+pub fn render_band(out: &mut [u32]) {
+    out[0] = escape_count(0.0, 0.0, 1);
+    out[1] = deal_rows();
+}
+
+pub fn deal_rows() -> u32 {
+    let mut row = [0];
+    crate::escape::render_rows(&mut row);
+    row[0]
+}
+";
+        let file = ExercisesFile::from_text(
+            &audit_dir().join("lesson/src"),
+            "lesson",
+            &["exercises"],
+            text.to_string(),
+        )
+        .unwrap()
+        .unwrap();
+        let exercise = |item: &str, forbid: &[&str]| {
+            format!(
+                "[[exercise]]\nlesson = \"lesson\"\nitem = \"{item}\"\nforbid = {forbid:?}\n\
+                 hints = [\"a\", \"b\"]\ntests = [{{ name = \"{item}_test\", points = 1 }}]\n"
+            )
+        };
+        let manifest = Manifest::from_toml(&format!(
+            "default_timeout = 5\n{}{}{}",
+            exercise("escape_count", &["crate::escape"]),
+            exercise("render_band", &["crate::escape"]),
+            exercise("deal_rows", &[]),
+        ))
+        .unwrap();
+        let refused = refusals(&file, &manifest.exercises);
+        assert_eq!(
+            refused.keys().collect::<Vec<_>>(),
+            ["escape_count", "render_band"]
+        );
+        assert!(refused["escape_count"].contains("line 2"), "{refused:?}");
+        let band = &refused["render_band"];
+        assert!(
+            band.contains("`crate::escape::render_rows` (line 12, in `deal_rows`"),
+            "{band}"
+        );
+        assert!(
+            !band.contains("line 2"),
+            "charged to escape_count alone: {band}"
+        );
     }
 
     #[test]
