@@ -7,7 +7,9 @@
 //! scratch copy of the workspace: one library module and one test module per wrong answer, so the
 //! whole lesson costs one build. Each must then lose at least one of its exercise's tests.
 
+use super::audit;
 use super::manifest::{Manifest, TestSpec};
+use super::names::ExercisesFile;
 use super::runner::{self, Status, TestResult};
 use crate::scratch::{self, Scratch};
 use anyhow::Context;
@@ -194,7 +196,9 @@ pub fn scratch_workspace(
 }
 
 /// Runs, for every wrong answer, its exercise's tests in manifest order until one is lost
-/// (`jobs` answers at a time): the first lost test is the one that catches it.
+/// (`jobs` answers at a time): the first lost test is the one that catches it. An answer that
+/// uses a path its exercise forbids (the lesson's own implementation) is caught by the audit,
+/// as `grade` would catch it, without running.
 pub fn run(
     exe: &Path,
     crate_dir: &Path,
@@ -235,6 +239,9 @@ fn first_loss(
     let exercise = manifest
         .exercises_of(lesson)
         .find(|e| e.item == answer.exercise)?;
+    if let Some(refused) = refusal(crate_dir, manifest, lesson, answer) {
+        return Some(refused);
+    }
     exercise.tests.iter().find_map(|spec| {
         let renamed = TestSpec {
             name: format!("{module}::{}", spec.name),
@@ -243,6 +250,32 @@ fn first_loss(
         let result = runner::run_one(exe, crate_dir, &renamed, manifest.timeout_of(spec));
         (result.status != Status::Passed).then_some(result)
     })
+}
+
+/// The audit's verdict on `answer` spliced into the solutions of the lesson at `crate_dir`, if
+/// it refuses the answer's exercise: its first test, `forbidden`.
+fn refusal(
+    crate_dir: &Path,
+    manifest: &Manifest,
+    lesson: &str,
+    answer: &WrongAnswer,
+) -> Option<TestResult> {
+    let solutions = std::fs::read_to_string(crate_dir.join("solutions/exercises.rs")).ok()?;
+    let wrong = std::fs::read_to_string(&answer.path).ok()?;
+    let spliced = super::splice::splice(&solutions, &wrong).ok()?;
+    let file = ExercisesFile::from_text(&crate_dir.join("src"), lesson, &["exercises"], spliced)
+        .ok()??;
+    let refusals = audit::refusals(&file, manifest.exercises_of(lesson));
+    let exercise = manifest
+        .exercises_of(lesson)
+        .find(|e| e.item == answer.exercise)?;
+    let test = exercise.tests.first()?;
+    Some(audit::refused_result(
+        manifest,
+        test,
+        refusals.get(&answer.exercise)?,
+        1,
+    ))
 }
 
 /// The wrong answers' table: exercise, flaw, and the test that caught it (or that none did).
@@ -297,6 +330,52 @@ mod tests {
         assert_eq!(
             out,
             "use std::sync::Mutex;\nuse self::__lesson::exercises::{Bank};\nfn f() { self::__lesson::bank::x(); async_sync::y(); }"
+        );
+    }
+
+    /// A wrong answer that calls the lesson's own implementation is caught by the audit.
+    #[test]
+    fn a_call_to_the_lessons_own_answer_is_caught_without_running() {
+        let dir = tempfile::tempdir().unwrap();
+        let lesson = crate::workspace::root().join("xtask/fixtures/audit/lesson/src");
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::create_dir_all(dir.path().join("solutions")).unwrap();
+        for name in ["lib.rs", "escape.rs", "pool.rs"] {
+            std::fs::copy(lesson.join(name), dir.path().join("src").join(name)).unwrap();
+        }
+        std::fs::write(
+            dir.path().join("solutions/exercises.rs"),
+            "/// Solved.\npub fn steps(cx: f64) -> u32 {\n    cx as u32\n}\n",
+        )
+        .unwrap();
+        let manifest = Manifest::from_toml(
+            "default_timeout = 1\n[[exercise]]\nlesson = \"lesson\"\nitem = \"steps\"\n\
+             forbid = [\"crate::escape\"]\nhints = [\"a\", \"b\"]\n\
+             tests = [{ name = \"t\", points = 2 }]\n",
+        )
+        .unwrap();
+        let path = dir.path().join("steps__the_lessons_own.rs");
+        std::fs::write(
+            &path,
+            "//! Calls the lesson's escape count.\n\
+             pub fn steps(cx: f64) -> u32 {\n    crate::escape::escape_count(cx, 0.0, 9)\n}\n",
+        )
+        .unwrap();
+        let answer = WrongAnswer {
+            exercise: "steps".into(),
+            flaw: "the_lessons_own".into(),
+            what: "Calls the lesson's escape count.".into(),
+            path,
+        };
+        let caught = refusal(dir.path(), &manifest, "lesson", &answer).unwrap();
+        assert_eq!(
+            (caught.name.as_str(), caught.status),
+            ("t", Status::Forbidden)
+        );
+        assert!(
+            caught.detail.contains("crate::escape::escape_count"),
+            "{}",
+            caught.detail
         );
     }
 
