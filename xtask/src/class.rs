@@ -476,7 +476,7 @@ impl ClassContext<'_> {
                 .map(|l| (l.lesson.clone(), l.points))
                 .collect(),
             sandbox: String::new(),
-            review_flags: Vec::new(),
+            review_flags: report.review_flags(),
             exercises,
             grading_commit: self.grading.commit.clone(),
             toolchain: self.grading.toolchain.clone(),

@@ -98,6 +98,25 @@ impl Report {
         }
     }
 
+    /// Every review flag, one line each (`ipc line 14: unsafe in increment_shared`), for a
+    /// gradebook's row.
+    pub fn review_flags(&self) -> Vec<String> {
+        self.lessons
+            .iter()
+            .flat_map(|l| {
+                l.flags.iter().map(move |f| {
+                    format!(
+                        "{} line {}: {} in {}",
+                        l.lesson,
+                        f.line,
+                        f.kind.name(),
+                        f.item
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// The table printed on the terminal.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -255,6 +274,11 @@ mod tests {
         assert!(
             text.contains("review flags") && text.contains("line 12"),
             "{text}"
+        );
+
+        assert_eq!(
+            report.review_flags(),
+            ["mandelbrot line 12: unsafe in escape_count"]
         );
 
         let markdown = report.to_markdown();
