@@ -6,7 +6,7 @@
 //! types (with all their impls), type aliases, constants, statics, traits and `macro_rules!` it
 //! names, and the methods of the file's own traits it calls by name (a receiver's type is unknown,
 //! so every such method of that name counts). Each path they use is resolved through the `use` declarations (see
-//! [`names`](super::names)) and compared with the forbidden paths: a forbidden path forbids itself
+//! [`names`]) and compared with the forbidden paths: a forbidden path forbids itself
 //! and everything under it (a module, a type's methods). A use inside another exercise's item is
 //! charged to that exercise alone when its own list forbids it too, so that building on an
 //! earlier exercise's shortcut costs that exercise's points, not the later one's.
