@@ -19,6 +19,7 @@ mod roster;
 use crate::grade::manifest::Manifest;
 use crate::grade::report::{LessonReport, Report};
 use crate::grade::runner::Status;
+use crate::grade::sandbox::{Sandbox, SandboxReport};
 use crate::grade::{self, Workspace};
 use crate::scratch::Scratch;
 use crate::workspace;
@@ -98,15 +99,17 @@ fn duration(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// What every student of this run is graded against: the grading files' commit and the compiler.
+/// What every student of this run is graded against: the grading files' commit, the compiler and
+/// the sandbox's layers (a result graded with fewer layers in force is not reused).
 #[derive(Debug, Clone)]
 struct Grading {
     commit: String,
     toolchain: String,
+    sandbox: SandboxReport,
 }
 
 impl Grading {
-    fn detect(root: &Path) -> anyhow::Result<Grading> {
+    fn detect(root: &Path, sandbox: &Sandbox) -> anyhow::Result<Grading> {
         let head = std::process::Command::new("git")
             .arg("-C")
             .arg(root)
@@ -127,13 +130,14 @@ impl Grading {
         Ok(Grading {
             commit: String::from_utf8_lossy(&head.stdout).trim().to_string(),
             toolchain: String::from_utf8_lossy(&rustc.stdout).trim().to_string(),
+            sandbox: sandbox.report().clone(),
         })
     }
 
     /// A cache key of `parts` graded against this grading.
     fn key(&self, parts: &[&[u8]]) -> String {
         let mut hasher = DefaultHasher::new();
-        (&self.commit, &self.toolchain).hash(&mut hasher);
+        (&self.commit, &self.toolchain, &self.sandbox).hash(&mut hasher);
         parts.hash(&mut hasher);
         format!("{:016x}", hasher.finish())
     }
@@ -146,12 +150,13 @@ struct Graded {
     report: Report,
 }
 
-/// Grades the class of `roster` (see the module's doc).
+/// Grades the class of `roster` (see the module's doc), each test confined by `sandbox`.
 pub fn run(
     roster: &Path,
     args: &ClassArgs,
     out: &Path,
     hint_level: usize,
+    sandbox: &Sandbox,
 ) -> anyhow::Result<ExitCode> {
     let root = workspace::root();
     let all = roster::read(roster)?;
@@ -159,7 +164,7 @@ pub fn run(
         Some(shard) => shard.select(&all),
         None => all,
     };
-    let grading = Grading::detect(&root)?;
+    let grading = Grading::detect(&root, sandbox)?;
     let base = root.join("target/grade/class");
     let manifest = Manifest::load(&root.join("grading.toml"))?;
     let lessons: Vec<String> = crate::lessons::names()?
@@ -210,6 +215,7 @@ pub fn run(
         args,
         jobs,
         hint_level,
+        sandbox,
     };
     std::thread::scope(|s| {
         for scratch in &scratches {
@@ -291,6 +297,7 @@ struct ClassContext<'a> {
     args: &'a ClassArgs,
     jobs: usize,
     hint_level: usize,
+    sandbox: &'a Sandbox,
 }
 
 impl ClassContext<'_> {
@@ -393,6 +400,7 @@ impl ClassContext<'_> {
                 variant: grade::runner::Variant::Student,
                 jobs: self.jobs,
                 hint_level: self.hint_level,
+                sandbox: self.sandbox,
             };
             match grade::grade_lesson(&workspace, self.manifest, lesson, &options) {
                 Ok(report) => {
@@ -408,7 +416,12 @@ impl ClassContext<'_> {
                 }
             }
         }
-        let report = Report::new("class", format!("{}@{commit}", fork.location), reports);
+        let report = Report::new(
+            "class",
+            format!("{}@{commit}", fork.location),
+            self.sandbox.report().clone(),
+            reports,
+        );
         let mut row = self.row(student, Some(commit), &report);
         if timed_out {
             row.status = StudentStatus::TimedOut;
@@ -421,7 +434,12 @@ impl ClassContext<'_> {
     }
 
     fn unreachable(&self, student: &Student, commit: Option<&str>, why: String) -> Graded {
-        let report = Report::new("class", student.fork.clone(), Vec::new());
+        let report = Report::new(
+            "class",
+            student.fork.clone(),
+            self.sandbox.report().clone(),
+            Vec::new(),
+        );
         let mut row = self.row(student, commit, &report);
         row.status = StudentStatus::Unreachable;
         row.reason = why;
@@ -475,7 +493,11 @@ impl ClassContext<'_> {
                 .iter()
                 .map(|l| (l.lesson.clone(), l.points))
                 .collect(),
-            sandbox: String::new(),
+            sandbox: report
+                .sandbox
+                .as_ref()
+                .map(SandboxReport::summary)
+                .unwrap_or_default(),
             review_flags: report.review_flags(),
             exercises,
             grading_commit: self.grading.commit.clone(),

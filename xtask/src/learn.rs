@@ -10,6 +10,7 @@ mod session;
 
 use crate::grade::manifest::Manifest;
 use crate::grade::runner::TestResult;
+use crate::grade::sandbox::{self, Sandbox};
 use crate::workspace;
 use anyhow::{Context, bail};
 use course::Exercise;
@@ -17,6 +18,7 @@ use progress::{Book, Standing};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Options of `cargo xtask learn`.
 #[derive(clap::Args)]
@@ -62,6 +64,9 @@ pub struct Course {
     pub manifest: Manifest,
     /// Every exercise, in teaching order.
     pub exercises: Vec<Exercise>,
+    /// What confines each graded test: as `cargo xtask grade` does, every layer the machine
+    /// allows, so that an exercise passes here exactly when it passes in the grade.
+    pub sandbox: Arc<Sandbox>,
 }
 
 impl Course {
@@ -69,10 +74,17 @@ impl Course {
         let root = workspace::root();
         let manifest = Manifest::load(&root.join("grading.toml"))?;
         let exercises = course::exercises(&root, &manifest)?;
+        let target = root.join("target");
+        let sandbox = Sandbox::new(
+            sandbox::Mode::Auto,
+            &[&root, &target],
+            &target.join("grade/sandbox"),
+        )?;
         Ok(Course {
             root,
             manifest,
             exercises,
+            sandbox: Arc::new(sandbox),
         })
     }
 
@@ -84,7 +96,7 @@ impl Course {
     /// Grades the exercises `items` of `lesson`: one build, then only their tests.
     fn grade(&self, lesson: &str, items: &[&str]) -> anyhow::Result<Vec<TestResult>> {
         println!("Checking {lesson}: {} …", items.join(", "));
-        crate::grade::grade_exercises(&self.root, &self.manifest, lesson, items, 1)
+        crate::grade::grade_exercises(&self.root, &self.manifest, lesson, items, 1, &self.sandbox)
     }
 
     /// Where the student stands, grading what is not cached; see [`Standing::compute`].

@@ -89,6 +89,11 @@ fn a_class_into_one_gradebook_then_cached_then_sharded() {
     );
     assert_eq!(ada["status"], "graded");
     assert_eq!(ada["folder"], "Ada_Lovelace");
+    let sandbox = ada["sandbox"].as_str().unwrap_or_default();
+    assert!(
+        sandbox == "full" || sandbox.starts_with("partial: "),
+        "the sandbox column says what confined the code: {sandbox:?}"
+    );
     let bob = student(&book, "bob");
     assert_eq!(bob["status"], "build_failed", "{bob:#}");
     assert_eq!(bob["total"], 0);

@@ -14,6 +14,7 @@ mod names;
 mod proof;
 pub mod report;
 pub mod runner;
+pub mod sandbox;
 mod sources;
 pub mod splice;
 mod wrong;
@@ -25,6 +26,7 @@ use manifest::{Exercise, Manifest, TestSpec};
 use names::ExercisesFile;
 use report::{LessonReport, Report};
 use runner::{Status, TestResult, Variant};
+use sandbox::Sandbox;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -57,6 +59,10 @@ pub struct Args {
     /// Hint levels shown for a test that did not pass: 1 says where to look, 2 also names the tool.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
     hints: u8,
+    /// How graded tests are confined: every layer this machine allows (auto), all of them or
+    /// no grading (require), or none but the time limit (off, for debugging).
+    #[arg(long, value_enum, default_value = "auto")]
+    sandbox: sandbox::Mode,
     /// A whole class (see `cargo xtask grade --help`).
     #[command(flatten)]
     class: crate::class::ClassArgs,
@@ -76,13 +82,15 @@ pub struct Workspace {
 
 /// How a lesson is graded.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub struct Options<'a> {
     /// Which exercises file to build.
     pub variant: Variant,
     /// Tests run at once.
     pub jobs: usize,
     /// Hint levels shown for a test that did not pass.
     pub hint_level: usize,
+    /// What confines each test process.
+    pub sandbox: &'a Sandbox,
 }
 
 /// Grades every exercise of `lesson`: the audit of its exercises file, one build, then each
@@ -103,8 +111,7 @@ pub fn grade_lesson(
             manifest,
             &tests,
             exercises.as_ref(),
-            options.jobs,
-            options.hint_level,
+            options,
         ),
         Err(message) => runner::compile_failed(manifest, &tests, &message, options.hint_level),
     };
@@ -129,7 +136,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         } else {
             root.join(&args.out)
         };
-        return crate::class::run(roster, &args.class, &out, usize::from(args.hints));
+        let sandbox = new_sandbox(args.sandbox, &root, &root)?;
+        return crate::class::run(roster, &args.class, &out, usize::from(args.hints), &sandbox);
     }
     if let Some(reference) = &args.tests_from {
         let changed = sources::restore_grading_files(&root, reference)?;
@@ -177,6 +185,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let manifest = Manifest::load(&tree.join("grading.toml"))?;
     let lessons = graded_lessons(&manifest, &args.lessons)?;
+    let sandbox = new_sandbox(args.sandbox, &root, &build_root)?;
     let workspace = Workspace {
         build_root,
         tree,
@@ -186,13 +195,14 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         variant,
         jobs: args.jobs.unwrap_or_else(cores),
         hint_level: usize::from(args.hints),
+        sandbox: &sandbox,
     };
     let mut reports = Vec::new();
     for lesson in &lessons {
         println!("Grading {lesson} ...");
         reports.push(grade_lesson(&workspace, &manifest, lesson, &options)?);
     }
-    let report = Report::new(mode, source, reports);
+    let report = Report::new(mode, source, sandbox.report().clone(), reports);
     print!("{}", report.to_text());
     write_reports(&report, &root.join(&args.out))?;
 
@@ -207,13 +217,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
 /// Grades the exercises `items` of `lesson` in the workspace at `root` as `grade` grades a
 /// student's answers (its `src/exercises.rs`): one build, then only those exercises' tests, each
-/// alone under its time limit (those of an answer that uses a forbidden path are refused unrun). A lesson that does not compile gives every test a compile error.
+/// alone under its time limit, confined by `sandbox` (those of an answer that uses a forbidden
+/// path are refused unrun). A lesson that does not compile gives every test a compile error.
 pub fn grade_exercises(
     root: &Path,
     manifest: &Manifest,
     lesson: &str,
     items: &[&str],
     hint_level: usize,
+    sandbox: &Sandbox,
 ) -> anyhow::Result<Vec<runner::TestResult>> {
     let tests: Vec<&TestSpec> = manifest
         .tests_of(lesson)
@@ -224,14 +236,19 @@ pub fn grade_exercises(
             Ok(exe) => {
                 let crate_dir = root.join("crates").join(lesson);
                 let exercises = read_exercises(&crate_dir, lesson, Variant::Student)?;
+                let options = Options {
+                    variant: Variant::Student,
+                    jobs: cores(),
+                    hint_level,
+                    sandbox,
+                };
                 grade_built(
                     &exe,
                     &crate_dir,
                     manifest,
                     &tests,
                     exercises.as_ref(),
-                    cores(),
-                    hint_level,
+                    &options,
                 )
             }
             Err(message) => runner::compile_failed(manifest, &tests, &message, hint_level),
@@ -264,9 +281,9 @@ fn grade_built(
     manifest: &Manifest,
     tests: &[&TestSpec],
     exercises: Option<&ExercisesFile>,
-    jobs: usize,
-    hint_level: usize,
+    options: &Options,
 ) -> Vec<TestResult> {
+    let hint_level = options.hint_level;
     // Every exercise of the lesson is audited, even when only some are graded: a shortcut is
     // charged to the exercise it belongs to (see `audit`).
     let refused = match (exercises, tests.first()) {
@@ -278,7 +295,16 @@ fn grade_built(
         .copied()
         .filter(|t| !refused.contains_key(&t.exercise))
         .collect();
-    let mut ran = runner::run_all(exe, crate_dir, manifest, &to_run, jobs, hint_level).into_iter();
+    let mut ran = runner::run_all(
+        exe,
+        crate_dir,
+        manifest,
+        &to_run,
+        options.sandbox,
+        options.jobs,
+        hint_level,
+    )
+    .into_iter();
     tests
         .iter()
         .filter_map(|t| match refused.get(&t.exercise) {
@@ -286,6 +312,31 @@ fn grade_built(
             None => ran.next(),
         })
         .collect()
+}
+
+/// The sandbox of a run that builds in `build_root` (this checkout, or a fork's scratch copy
+/// inside its target folder): its tests may read both. Says which layers are in force.
+fn new_sandbox(mode: sandbox::Mode, root: &Path, build_root: &Path) -> anyhow::Result<Sandbox> {
+    let target = root.join("target");
+    let confinement = Sandbox::new(
+        mode,
+        &[root, build_root, &target],
+        &target.join("grade/sandbox"),
+    )?;
+    let report = confinement.report();
+    let in_force = report.layers.len() - report.gaps().count();
+    println!(
+        "Sandbox ({}): {in_force} of {} layers in force",
+        report.mode_label(),
+        report.layers.len()
+    );
+    if mode != sandbox::Mode::Off {
+        report
+            .gap_lines()
+            .iter()
+            .for_each(|gap| println!("  {gap}"));
+    }
+    Ok(confinement)
 }
 
 fn cores() -> usize {
@@ -339,10 +390,13 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub fn self_test() -> anyhow::Result<()> {
     let root = workspace::root();
     let manifest = Manifest::load(&root.join("grading.toml"))?;
+    let sandbox = new_sandbox(sandbox::Mode::Auto, &root, &root)?;
     let mut problems = Vec::new();
     for lesson in graded_lessons(&manifest, &[])? {
         let tests: Vec<&TestSpec> = manifest.tests_of(&lesson).collect();
-        problems.extend(self_test_lesson(&root, &manifest, &lesson, &tests)?);
+        problems.extend(self_test_lesson(
+            &root, &manifest, &sandbox, &lesson, &tests,
+        )?);
     }
     for lesson in crate::lessons::names()? {
         if manifest.tests_of(lesson).next().is_none() {
@@ -363,6 +417,7 @@ pub fn self_test() -> anyhow::Result<()> {
 fn self_test_lesson(
     root: &Path,
     manifest: &Manifest,
+    sandbox: &Sandbox,
     lesson: &str,
     tests: &[&TestSpec],
 ) -> anyhow::Result<Vec<String>> {
@@ -407,7 +462,7 @@ fn self_test_lesson(
             ));
         }
     }
-    for r in runner::run_all(&exe, &crate_dir, manifest, tests, cores(), 1) {
+    for r in runner::run_all(&exe, &crate_dir, manifest, tests, sandbox, cores(), 1) {
         if r.status != Status::Passed {
             problems.push(format!(
                 "{lesson}: `{}` fails on the solution: {} {}",
@@ -434,7 +489,7 @@ fn self_test_lesson(
             .concat());
         }
     };
-    for r in runner::run_all(&exe, &crate_dir, manifest, &stubbed, cores(), 1) {
+    for r in runner::run_all(&exe, &crate_dir, manifest, &stubbed, sandbox, cores(), 1) {
         if r.status == Status::Passed {
             problems.push(format!(
                 "{lesson}: `{}` passes on the stub: it cannot fail",
@@ -457,7 +512,7 @@ fn self_test_lesson(
             names.join(", ")
         );
     }
-    problems.extend(self_test_wrong_answers(root, manifest, lesson)?);
+    problems.extend(self_test_wrong_answers(root, manifest, sandbox, lesson)?);
     Ok(problems)
 }
 
@@ -466,6 +521,7 @@ fn self_test_lesson(
 fn self_test_wrong_answers(
     root: &Path,
     manifest: &Manifest,
+    sandbox: &Sandbox,
     lesson: &str,
 ) -> anyhow::Result<Vec<String>> {
     let crate_dir = root.join("crates").join(lesson);
@@ -502,7 +558,15 @@ fn self_test_wrong_answers(
             return Ok(problems);
         }
     };
-    let caught = wrong::run(&exe, &scratch_crate, manifest, lesson, &answers, cores());
+    let caught = wrong::run(
+        &exe,
+        &scratch_crate,
+        manifest,
+        lesson,
+        &answers,
+        sandbox,
+        cores(),
+    );
     print!("{}", wrong::table(lesson, &caught));
     for c in caught.iter().filter(|c| c.by.is_none()) {
         problems.push(format!(
@@ -595,21 +659,40 @@ mod tests {
         }
     }
 
-    /// The grader's fixture crate and its built graded tests (the stub side).
-    fn built_fixture() -> (PathBuf, PathBuf) {
+    /// The grader's fixture crate, its graded tests built (the stub side), and a sandbox for it.
+    fn fixture(mode: sandbox::Mode) -> (PathBuf, PathBuf, Sandbox) {
         let root = workspace::root();
         let fixture = root.join("xtask/fixtures/grader");
         let target = root.join("target/grader-fixture");
         let exe = runner::build(&fixture, &target, "fixture", Variant::Student)
             .unwrap()
             .expect("the fixture's stub side compiles");
-        (fixture, exe)
+        let sandbox = Sandbox::new(mode, &[&root, &target], &target.join("sandbox")).unwrap();
+        (fixture, exe, sandbox)
+    }
+
+    /// Runs the fixture's tests `names`, 4 at a time, each with a time limit of 2 s.
+    fn run_fixtures(mode: sandbox::Mode, names: &[&str]) -> (Vec<runner::TestResult>, Sandbox) {
+        let (fixture, exe, sandbox) = fixture(mode);
+        let specs: Vec<TestSpec> = names.iter().map(|name| spec(name, 2)).collect();
+        let refs: Vec<&TestSpec> = specs.iter().collect();
+        let manifest = Manifest {
+            default_timeout: 2,
+            allow: Default::default(),
+            exercises: Vec::new(),
+        };
+        let start = Instant::now();
+        let results = runner::run_all(&exe, &fixture, &manifest, &refs, &sandbox, 4, 1);
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the grader must finish promptly"
+        );
+        (results, sandbox)
     }
 
     /// Every way a graded test can misbehave gets its own status, and the grader finishes.
     #[test]
     fn misbehaving_tests_get_the_right_status() {
-        let (fixture, exe) = built_fixture();
         let expected = [
             ("passes", Status::Passed),
             ("fails", Status::Failed),
@@ -629,19 +712,8 @@ mod tests {
             ("exits_from_another_thread", Status::Failed),
             ("passes_without_the_harness", Status::Failed),
         ];
-        let specs: Vec<TestSpec> = expected.iter().map(|(name, _)| spec(name, 2)).collect();
-        let refs: Vec<&TestSpec> = specs.iter().collect();
-        let manifest = Manifest {
-            default_timeout: 2,
-            allow: Default::default(),
-            exercises: Vec::new(),
-        };
-        let start = Instant::now();
-        let results = runner::run_all(&exe, &fixture, &manifest, &refs, 4, 1);
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "the grader must finish promptly"
-        );
+        let names: Vec<&str> = expected.iter().map(|(name, _)| *name).collect();
+        let (results, _) = run_fixtures(sandbox::Mode::Auto, &names);
         for ((name, status), result) in expected.iter().zip(&results) {
             assert_eq!(&result.name, name);
             assert_eq!(result.status, *status, "{name}: {}", result.detail);
@@ -673,7 +745,13 @@ mod tests {
     /// the fixture's flagged constructs are reported.
     #[test]
     fn a_shortcut_is_refused_and_the_rest_is_graded() {
-        let (fixture, exe) = built_fixture();
+        let (fixture, exe, sandbox) = fixture(sandbox::Mode::Off);
+        let options = Options {
+            variant: Variant::Student,
+            jobs: 2,
+            hint_level: 1,
+            sandbox: &sandbox,
+        };
         let manifest = Manifest::from_toml(
             "default_timeout = 10\n\
              [[exercise]]\nlesson = \"fixture\"\nitem = \"answer\"\n\
@@ -690,9 +768,9 @@ mod tests {
             .unwrap();
         let line_of = |code: &str| 1 + file.text.lines().position(|l| l.trim() == code).unwrap();
 
-        let unaudited = grade_built(&exe, &fixture, &manifest, &tests, None, 2, 1);
+        let unaudited = grade_built(&exe, &fixture, &manifest, &tests, None, &options);
         assert_eq!(unaudited[1].status, Status::Passed, "the shortcut works");
-        let results = grade_built(&exe, &fixture, &manifest, &tests, Some(&file), 2, 1);
+        let results = grade_built(&exe, &fixture, &manifest, &tests, Some(&file), &options);
         assert_eq!(results[0].status, Status::Passed, "{}", results[0].detail);
         let refused = &results[1];
         assert_eq!(
@@ -734,6 +812,114 @@ mod tests {
                 audit_problems(&root.join("crates").join(lesson), &manifest, lesson).unwrap();
             assert!(problems.is_empty(), "{}", problems.join("\n"));
         }
+    }
+
+    /// `--sandbox off` runs tests as before: the time limit and the process group still hold.
+    #[test]
+    fn without_the_sandbox_only_the_time_limit_holds() {
+        let (results, sandbox) = run_fixtures(
+            sandbox::Mode::Off,
+            &["passes", "leaves_a_child_running", "loops_forever"],
+        );
+        let statuses: Vec<Status> = results.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [Status::Passed, Status::Failed, Status::TimedOut]);
+        assert!(
+            sandbox
+                .report()
+                .layers
+                .iter()
+                .all(|l| (l.status == sandbox::Status::Off) == (l.name != "time limit")),
+            "{:?}",
+            sandbox.report()
+        );
+    }
+
+    /// Each escape from the sandbox scores nothing, says which limit stopped it, and leaves no
+    /// file and no process on the host. An escape whose layer this machine lacks is skipped,
+    /// and said so.
+    #[test]
+    fn sandbox_escapes_score_nothing_and_leave_nothing_behind() {
+        // The fixture's ESCAPE_FILE, and the marker of its fork bomb's processes.
+        let escape_file = "grader-fixture-escape";
+        let home = PathBuf::from(std::env::var_os("HOME").expect("HOME is set"));
+        let planted = [home.join(escape_file), Path::new("/tmp").join(escape_file)];
+        for file in &planted {
+            let _ = std::fs::remove_file(file);
+        }
+        // (test, the layer that stops it, its status, words of its detail)
+        let escapes = [
+            (
+                "writes_to_home",
+                "Landlock",
+                Status::Failed,
+                "Permission denied",
+            ),
+            (
+                "writes_to_the_hosts_tmp",
+                "Landlock",
+                Status::Failed,
+                "Permission denied",
+            ),
+            (
+                "reads_the_teachers_home",
+                "Landlock",
+                Status::Failed,
+                "Permission denied",
+            ),
+            (
+                "connects_beyond_loopback",
+                "network namespace",
+                Status::Failed,
+                "Network is unreachable",
+            ),
+            (
+                "forks_a_bomb",
+                "PID namespace",
+                Status::Failed,
+                "Resource temporarily unavailable",
+            ),
+            (
+                "reserves_50_gib",
+                "resource limits",
+                Status::Crashed,
+                "an abort",
+            ),
+        ];
+        let names: Vec<&str> = escapes.iter().map(|e| e.0).collect();
+        let (results, sandbox) = run_fixtures(sandbox::Mode::Auto, &names);
+        for ((name, layer, status, words), result) in escapes.iter().zip(&results) {
+            let in_force = sandbox
+                .report()
+                .layers
+                .iter()
+                .any(|l| l.name == *layer && l.status == sandbox::Status::InForce);
+            if !in_force {
+                eprintln!("{name}: skipped, this machine lacks the {layer} layer");
+                continue;
+            }
+            assert_eq!(result.status, *status, "{name}: {}", result.detail);
+            assert_eq!(result.points, 0, "{name}");
+            assert!(
+                result.detail.contains(words) && result.detail.contains("(the sandbox: "),
+                "{name}: {}",
+                result.detail
+            );
+        }
+        for file in &planted {
+            assert!(!file.exists(), "{} was written", file.display());
+        }
+        let marker = format!(
+            "grader-fixture-fork-bomb {}",
+            workspace::root().join("xtask/fixtures/grader").display()
+        );
+        let survivors: Vec<String> = std::fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+            .map(|cmdline| String::from_utf8_lossy(&cmdline).replace('\0', " "))
+            .filter(|cmdline| cmdline.contains(&marker))
+            .collect();
+        assert!(survivors.is_empty(), "left running: {survivors:?}");
     }
 
     #[test]

@@ -8,6 +8,11 @@
 //!   "mode": "student" | "solutions" | "fork",
 //!   "source": string,            // what was graded: the workspace path or the fork's location
 //!   "points": u32, "max_points": u32,
+//!   "sandbox": {                 // what confined the tests (see xtask/src/grade/sandbox.rs);
+//!     "mode": "auto" | "require" | "off",     // absent in reports written before it existed
+//!     "layers": [{ "name": string, "status": "in_force" | "partial" | "missing" | "off",
+//!                  "detail": string }]
+//!   },
 //!   "lessons": [{
 //!     "lesson": string, "points": u32, "max_points": u32,
 //!     "tests": [{
@@ -36,6 +41,7 @@
 
 use super::flags::Flag;
 use super::runner::{Status, TestResult};
+use super::sandbox::{self, SandboxReport};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
@@ -81,19 +87,28 @@ pub struct Report {
     pub points: u32,
     /// Points available.
     pub max_points: u32,
+    /// What confined the tests (`None` in a report written before the sandbox existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<SandboxReport>,
     /// Per lesson.
     pub lessons: Vec<LessonReport>,
 }
 
 impl Report {
     /// Totals the lessons.
-    pub fn new(mode: &str, source: String, lessons: Vec<LessonReport>) -> Self {
+    pub fn new(
+        mode: &str,
+        source: String,
+        sandbox: SandboxReport,
+        lessons: Vec<LessonReport>,
+    ) -> Self {
         Self {
             schema: 2,
             mode: mode.to_string(),
             source,
             points: lessons.iter().map(|l| l.points).sum(),
             max_points: lessons.iter().map(|l| l.max_points).sum(),
+            sandbox: Some(sandbox),
             lessons,
         }
     }
@@ -166,6 +181,18 @@ impl Report {
                 }
             }
         }
+        if let Some(sandbox) = &self.sandbox {
+            let _ = writeln!(out, "\nSandbox ({}):", sandbox.mode_label());
+            for layer in &sandbox.layers {
+                let _ = writeln!(
+                    out,
+                    "  {:17}  {:8}  {}",
+                    layer.name,
+                    status_label(layer.status),
+                    layer.detail
+                );
+            }
+        }
         let _ = writeln!(out, "\nTotal: {}/{} points", self.points, self.max_points);
         out
     }
@@ -220,7 +247,32 @@ impl Report {
             }
             out.push('\n');
         }
+        if let Some(sandbox) = &self.sandbox {
+            let _ = writeln!(
+                out,
+                "## Sandbox ({})\n\n| layer | status | what it guarantees, or why not |\n|---|---|---|",
+                sandbox.mode_label()
+            );
+            for layer in &sandbox.layers {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    layer.name,
+                    status_label(layer.status),
+                    md_cell(&layer.detail)
+                );
+            }
+        }
         out
+    }
+}
+
+fn status_label(status: sandbox::Status) -> &'static str {
+    match status {
+        sandbox::Status::InForce => "in force",
+        sandbox::Status::Partial => "PARTIAL",
+        sandbox::Status::Missing => "MISSING",
+        sandbox::Status::Off => "off",
     }
 }
 
@@ -252,7 +304,11 @@ mod tests {
             item: "escape_count".into(),
             excerpt: "let x = unsafe { `y` };".into(),
         }];
-        Report::new("student", "here".into(), vec![lesson])
+        let sandbox = crate::grade::sandbox::SandboxReport {
+            mode: crate::grade::sandbox::Mode::Off,
+            layers: Vec::new(),
+        };
+        Report::new("student", "here".into(), sandbox, vec![lesson])
     }
 
     #[test]

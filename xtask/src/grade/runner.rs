@@ -2,6 +2,7 @@
 
 use super::manifest::{Manifest, TestSpec};
 use super::proof::Proof;
+use super::sandbox::Sandbox;
 use crate::process::{self, Ending, Output};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -160,12 +161,14 @@ pub fn list_tests(exe: &Path) -> anyhow::Result<Vec<String>> {
 }
 
 /// Runs every test of `tests` from the built binary `exe`, `jobs` at a time, each in its own
-/// process group under its time limit. Results come back in the order of `tests`.
+/// process group under its time limit, confined by `sandbox`. Results come back in the order of
+/// `tests`.
 pub fn run_all(
     exe: &Path,
     crate_dir: &Path,
     manifest: &Manifest,
     tests: &[&TestSpec],
+    sandbox: &Sandbox,
     jobs: usize,
     hint_level: usize,
 ) -> Vec<TestResult> {
@@ -177,7 +180,8 @@ pub fn run_all(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(spec) = tests.get(i) else { break };
-                    let mut result = run_one(exe, crate_dir, spec, manifest.timeout_of(spec));
+                    let timeout = manifest.timeout_of(spec);
+                    let mut result = run_one(exe, crate_dir, spec, sandbox, timeout);
                     result.hint = manifest.hints_of(spec, hint_level);
                     results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
                 }
@@ -209,26 +213,39 @@ pub fn compile_failed(
         .collect()
 }
 
-/// Runs one graded test in a process of its own, under its time limit.
-pub fn run_one(exe: &Path, crate_dir: &Path, spec: &TestSpec, timeout: Duration) -> TestResult {
+/// Runs one graded test in a process of its own, confined by `sandbox`, under its time limit.
+pub fn run_one(
+    exe: &Path,
+    crate_dir: &Path,
+    spec: &TestSpec,
+    sandbox: &Sandbox,
+    timeout: Duration,
+) -> TestResult {
     let mut cmd = Command::new(exe);
     cmd.args(["--exact", &spec.name, "--test-threads", "1"])
-        .current_dir(crate_dir)
-        .env("CARGO_MANIFEST_DIR", crate_dir)
-        .env("RUST_BACKTRACE", "0");
-    let outcome = Proof::new().and_then(|proof| {
+        .current_dir(crate_dir);
+    let outcome = sandbox.confine(&mut cmd).and_then(|confined| {
+        cmd.env("CARGO_MANIFEST_DIR", crate_dir)
+            .env("RUST_BACKTRACE", "0");
+        let proof = Proof::new()?;
         proof.attach(&mut cmd);
         let outcome = process::run(&mut cmd, timeout, Output::Capture)?;
-        Ok((proof.confirms(&spec.name), outcome))
+        let (ending, leftovers) = confined.ending(&outcome);
+        let verdict = Verdict {
+            ending,
+            proven: proof.confirms(&spec.name),
+            leftovers,
+        };
+        Ok((verdict, outcome))
     });
     match outcome {
-        Ok((proven, outcome)) => {
-            let verdict = Verdict {
-                ending: outcome.ending,
-                proven,
-                leftovers: outcome.leftovers,
-            };
-            let (status, detail) = classify(&spec.name, verdict, &outcome.output, timeout);
+        Ok((verdict, outcome)) => {
+            let (status, mut detail) = classify(&spec.name, verdict, &outcome.output, timeout);
+            if status != Status::Passed
+                && let Some(note) = sandbox.explain(&outcome.output)
+            {
+                detail.push_str(&format!("\n({note})"));
+            }
             result(spec, status, outcome.elapsed.as_secs_f64(), detail)
         }
         Err(err) => result(

@@ -11,6 +11,7 @@ use super::audit;
 use super::manifest::{Manifest, TestSpec};
 use super::names::ExercisesFile;
 use super::runner::{self, Status, TestResult};
+use super::sandbox::Sandbox;
 use crate::scratch::{self, Scratch};
 use anyhow::Context;
 use std::collections::HashSet;
@@ -205,6 +206,7 @@ pub fn run(
     manifest: &Manifest,
     lesson: &str,
     answers: &[WrongAnswer],
+    sandbox: &Sandbox,
     jobs: usize,
 ) -> Vec<Caught> {
     let next = AtomicUsize::new(0);
@@ -213,7 +215,7 @@ pub fn run(
         for _ in 0..jobs.clamp(1, answers.len().max(1)) {
             s.spawn(|| {
                 while let Some(answer) = answers.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let by = first_loss(exe, crate_dir, manifest, lesson, answer);
+                    let by = first_loss(exe, crate_dir, manifest, lesson, answer, sandbox);
                     let caught = Caught {
                         answer: answer.clone(),
                         by,
@@ -234,6 +236,7 @@ fn first_loss(
     manifest: &Manifest,
     lesson: &str,
     answer: &WrongAnswer,
+    sandbox: &Sandbox,
 ) -> Option<TestResult> {
     let module = answer.module();
     let exercise = manifest
@@ -247,7 +250,8 @@ fn first_loss(
             name: format!("{module}::{}", spec.name),
             ..spec.clone()
         };
-        let result = runner::run_one(exe, crate_dir, &renamed, manifest.timeout_of(spec));
+        let timeout = manifest.timeout_of(spec);
+        let result = runner::run_one(exe, crate_dir, &renamed, sandbox, timeout);
         (result.status != Status::Passed).then_some(result)
     })
 }

@@ -17,7 +17,7 @@ use notify::Watcher as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 /// How long the file must stay quiet after a save before it is graded: editors often write a
@@ -243,6 +243,7 @@ fn spawn_worker(course: &Course, tx: mpsc::Sender<Message>) -> mpsc::Sender<Requ
     let (requests, inbox) = mpsc::channel::<Request>();
     let root = course.root.clone();
     let manifest = course.manifest.clone();
+    let sandbox = Arc::clone(&course.sandbox);
     std::thread::spawn(move || {
         while let Ok(mut request) = inbox.recv() {
             // Only the newest request matters: older ones are for a screen that moved on.
@@ -257,6 +258,7 @@ fn spawn_worker(course: &Course, tx: mpsc::Sender<Message>) -> mpsc::Sender<Requ
                 &request.lesson,
                 &[request.item.as_str()],
                 1,
+                &sandbox,
             );
             let message = Message::Graded {
                 generation: request.generation,
