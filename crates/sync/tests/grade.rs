@@ -157,7 +157,7 @@ fn bank_transfers_between_other_accounts_run_at_the_same_time() {
 #[test]
 fn bank_total_is_taken_at_one_instant() {
     let _pass = harness::start();
-    deadline(LIMIT, || {
+    deadline(SHORT, || {
         let bank = Bank::new(vec![1_000; 6]);
         let (paused, is_paused) = mpsc::channel();
         let (resume, resumed) = mpsc::channel::<()>();
@@ -290,7 +290,7 @@ fn checked_dinner(n: usize, meals: usize) -> (Vec<usize>, usize) {
 #[test]
 fn philosophers_each_eat_m_times_without_deadlock() {
     let _pass = harness::start();
-    let (ate, peak) = deadline(LIMIT, || checked_dinner(5, 40));
+    let (ate, peak) = deadline(SHORT, || checked_dinner(5, 40));
     assert_eq!(ate, vec![40; 5], "every philosopher eats exactly M times");
     assert_eq!(
         peak, 2,
