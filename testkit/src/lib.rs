@@ -4,14 +4,23 @@
 //! hangs tells nobody anything, so every test that could block runs its body under [`deadline`],
 //! which turns "never finishes" into a failure with a clear message.
 //!
+//! Concurrency is observed, never timed: [`Together`] only lets work through when enough
+//! threads run it at once, and [`cpu_time_of`] tells a thread that sleeps while it waits from one
+//! that spins.
+//!
 //! Graded tests also carry the grader's proof of a pass: see [`grading`] and
 //! [`grading_harness!`].
 
+pub mod cpu;
 pub mod grading;
+pub mod together;
+
+pub use cpu::{cpu_time_of, thread_cpu_time};
+pub use together::Together;
 
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Runs `body` on a thread of its own and returns its result, or panics if it takes longer than
 /// `limit`.
@@ -51,6 +60,20 @@ where
         }
         Err(mpsc::RecvTimeoutError::Disconnected) => unreachable!("the test thread always sends"),
     }
+}
+
+/// Checks `cond` every fraction of a millisecond until it holds or `max` has passed; returns
+/// whether it held. For a test that must let something happen (or show that it does not) without
+/// blocking on it.
+pub fn wait_until(max: Duration, cond: impl Fn() -> bool) -> bool {
+    let until = Instant::now() + max;
+    while !cond() {
+        if Instant::now() >= until {
+            return false;
+        }
+        thread::sleep(Duration::from_micros(200));
+    }
+    true
 }
 
 #[cfg(test)]

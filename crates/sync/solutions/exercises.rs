@@ -34,7 +34,100 @@ impl ExactCounter {
     }
 }
 
-/// Exercise 2: at most `k` threads inside at once.
+/// Exercise 2: transfers that conserve money and cannot deadlock.
+#[derive(Debug)]
+pub struct Bank {
+    accounts: Vec<Mutex<u64>>,
+}
+
+impl Bank {
+    /// A bank whose account `i` starts with `balances[i]`.
+    pub fn new(balances: Vec<u64>) -> Self {
+        Bank {
+            accounts: balances.into_iter().map(Mutex::new).collect(),
+        }
+    }
+
+    /// Moves `amount` from `from` to `to`; see the type's docs.
+    pub fn transfer(&self, from: usize, to: usize, amount: u64) -> bool {
+        self.transfer_with_receipt(from, to, amount, |_, _| ())
+    }
+
+    /// Moves `amount` from `from` to `to` and writes the receipt, locking the lower-numbered
+    /// account first so that no two transfers can wait for each other in a cycle.
+    pub fn transfer_with_receipt(
+        &self,
+        from: usize,
+        to: usize,
+        amount: u64,
+        receipt: impl FnOnce(u64, u64),
+    ) -> bool {
+        if from == to {
+            return false;
+        }
+        let (low, high) = (from.min(to), from.max(to));
+        let mut low_guard = lock(&self.accounts[low]);
+        let mut high_guard = lock(&self.accounts[high]);
+        let (src, dst) = if from == low {
+            (&mut *low_guard, &mut *high_guard)
+        } else {
+            (&mut *high_guard, &mut *low_guard)
+        };
+        if *src < amount {
+            return false;
+        }
+        *src -= amount;
+        *dst += amount;
+        // Both guards are still alive: no other transfer can touch these balances yet.
+        receipt(*src, *dst);
+        true
+    }
+
+    /// Account `i`'s balance.
+    pub fn balance(&self, i: usize) -> u64 {
+        *lock(&self.accounts[i])
+    }
+
+    /// The sum of all balances: every lock taken, in index order (the same global order as
+    /// `transfer`), so the sum is of one instant and cannot deadlock.
+    pub fn total(&self) -> u64 {
+        let guards: Vec<_> = self.accounts.iter().map(lock).collect();
+        guards.iter().map(|g| **g).sum()
+    }
+}
+
+/// Exercise 3: ordered forks: lower-numbered fork first, so the waits never form a cycle.
+pub fn dine(
+    philosophers: usize,
+    meals: usize,
+    eat: &(dyn Fn(usize, usize, usize) + Sync),
+) -> Vec<usize> {
+    let forks: Vec<Mutex<()>> = (0..philosophers).map(|_| Mutex::new(())).collect();
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..philosophers)
+            .map(|i| {
+                let forks = &forks;
+                s.spawn(move || {
+                    let (left, right) = (i, (i + 1) % philosophers);
+                    let mut eaten = 0;
+                    for _ in 0..meals {
+                        let _first = lock(&forks[left.min(right)]);
+                        let _second = lock(&forks[left.max(right)]);
+                        eat(i, left, right);
+                        eaten += 1;
+                    }
+                    eaten
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a philosopher panicked"))
+            .collect()
+    })
+}
+
+/// Exercise 4: at most `k` threads inside at once.
 #[derive(Debug)]
 pub struct BoundedSection {
     inside: Mutex<usize>,
@@ -77,86 +170,6 @@ impl Drop for SectionGuard<'_> {
         *lock(&self.section.inside) -= 1;
         self.section.left.notify_one();
     }
-}
-
-/// Exercise 3: transfers that conserve money and cannot deadlock.
-#[derive(Debug)]
-pub struct Bank {
-    accounts: Vec<Mutex<u64>>,
-}
-
-impl Bank {
-    /// A bank whose account `i` starts with `balances[i]`.
-    pub fn new(balances: Vec<u64>) -> Self {
-        Bank {
-            accounts: balances.into_iter().map(Mutex::new).collect(),
-        }
-    }
-
-    /// Moves `amount` from `from` to `to`, locking the lower-numbered account first so that no
-    /// two transfers can wait for each other in a cycle.
-    pub fn transfer(&self, from: usize, to: usize, amount: u64) -> bool {
-        if from == to {
-            return false;
-        }
-        let (low, high) = (from.min(to), from.max(to));
-        let mut low_guard = lock(&self.accounts[low]);
-        let mut high_guard = lock(&self.accounts[high]);
-        let (src, dst) = if from == low {
-            (&mut *low_guard, &mut *high_guard)
-        } else {
-            (&mut *high_guard, &mut *low_guard)
-        };
-        if *src < amount {
-            return false;
-        }
-        *src -= amount;
-        *dst += amount;
-        true
-    }
-
-    /// Account `i`'s balance.
-    pub fn balance(&self, i: usize) -> u64 {
-        *lock(&self.accounts[i])
-    }
-
-    /// The sum of all balances: every lock taken, in index order (the same global order as
-    /// `transfer`), so the sum is of one instant and cannot deadlock.
-    pub fn total(&self) -> u64 {
-        let guards: Vec<_> = self.accounts.iter().map(lock).collect();
-        guards.iter().map(|g| **g).sum()
-    }
-}
-
-/// Exercise 4: ordered forks: lower-numbered fork first, so the waits never form a cycle.
-pub fn dine(
-    philosophers: usize,
-    meals: usize,
-    eat: &(dyn Fn(usize, usize, usize) + Sync),
-) -> Vec<usize> {
-    let forks: Vec<Mutex<()>> = (0..philosophers).map(|_| Mutex::new(())).collect();
-    thread::scope(|s| {
-        let handles: Vec<_> = (0..philosophers)
-            .map(|i| {
-                let forks = &forks;
-                s.spawn(move || {
-                    let (left, right) = (i, (i + 1) % philosophers);
-                    let mut eaten = 0;
-                    for _ in 0..meals {
-                        let _first = lock(&forks[left.min(right)]);
-                        let _second = lock(&forks[left.max(right)]);
-                        eat(i, left, right);
-                        eaten += 1;
-                    }
-                    eaten
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a philosopher panicked"))
-            .collect()
-    })
 }
 
 /// Exercise 5: a bounded blocking queue.

@@ -37,32 +37,7 @@ where
         .collect()
 }
 
-/// **Exercise 2: a parallel sum.** See `src/exercises.rs` for the task.
-pub fn parallel_sum<F>(n: u64, threads: usize, f: F) -> Result<u64, ThreadsError>
-where
-    F: Fn(u64) -> u64 + Sync,
-{
-    let ranges = crate::cpu_bound::chunk_ranges(n, threads)?;
-    let f = &f;
-    // Scoped threads may borrow `f`; every thread is started before the first join.
-    thread::scope(|s| {
-        let handles: Vec<_> = ranges
-            .into_iter()
-            .map(|range| s.spawn(move || range.fold(0_u64, |acc, i| acc.wrapping_add(f(i)))))
-            .collect();
-        let mut total = 0_u64;
-        for handle in handles {
-            let part = handle.join().map_err(|payload| ThreadsError::Panicked {
-                name: "parallel_sum".into(),
-                message: crate::error::panic_message(&*payload),
-            })?;
-            total = total.wrapping_add(part);
-        }
-        Ok(total)
-    })
-}
-
-/// **Exercise 3: join them all, with one deadline.** See `src/exercises.rs` for the task.
+/// **Exercise 2: join them all, with one deadline.** See `src/exercises.rs` for the task.
 pub fn join_all_within<T>(handles: Vec<JoinHandle<T>>, limit: Duration) -> Vec<Option<T>> {
     let deadline = Instant::now() + limit;
     let mut results: Vec<Option<T>> = handles.iter().map(|_| None).collect();
@@ -87,7 +62,7 @@ pub fn join_all_within<T>(handles: Vec<JoinHandle<T>>, limit: Duration) -> Vec<O
     }
 }
 
-/// **Exercise 4: a stoppable worker.** See `src/exercises.rs` for the task.
+/// **Exercise 3: a stoppable worker.** See `src/exercises.rs` for the task.
 #[derive(Debug)]
 pub struct Worker {
     stop: Arc<AtomicBool>,
@@ -113,11 +88,36 @@ impl Worker {
         Worker { stop, handle }
     }
 
-    /// Stops the worker and returns how many times `work` ran.
+    /// Stops the worker, waits for its thread, and returns how many times `work` ran.
     pub fn stop(self) -> u64 {
         self.stop.store(true, Ordering::Relaxed);
         self.handle.join().expect("the worker's work panicked")
     }
+}
+
+/// **Exercise 4: a parallel sum.** See `src/exercises.rs` for the task.
+pub fn parallel_sum<F>(n: u64, threads: usize, f: F) -> Result<u64, ThreadsError>
+where
+    F: Fn(u64) -> u64 + Sync,
+{
+    let ranges = crate::cpu_bound::chunk_ranges(n, threads)?;
+    let f = &f;
+    // Scoped threads may borrow `f`; every thread is started before the first join.
+    thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .into_iter()
+            .map(|range| s.spawn(move || range.fold(0_u64, |acc, i| acc.wrapping_add(f(i)))))
+            .collect();
+        let mut total = 0_u64;
+        for handle in handles {
+            let part = handle.join().map_err(|payload| ThreadsError::Panicked {
+                name: "parallel_sum".into(),
+                message: crate::error::panic_message(&*payload),
+            })?;
+            total = total.wrapping_add(part);
+        }
+        Ok(total)
+    })
 }
 
 /// **Exercise 5: a scoped map.** See `src/exercises.rs` for the task.
@@ -192,7 +192,7 @@ impl Ticker {
         Ticker { stop, handle }
     }
 
-    /// Stops the ticker and returns how many ticks happened.
+    /// Stops the ticker, waits for its thread, and returns how many ticks happened.
     pub fn stop(self) -> u64 {
         let (stopped, wake) = &*self.stop;
         *stopped.lock().unwrap_or_else(PoisonError::into_inner) = true;

@@ -1,5 +1,6 @@
-//! Exercises of this lesson, easiest first. Replace each `todo!()` with your answer; run
-//! `cargo xtask grade threads-basics` to see your score (and a hint for each test that fails).
+//! Exercises of this lesson, in the order the lesson teaches their topics, easiest first. Replace
+//! each `todo!()` with your answer; run `cargo xtask grade threads-basics` to see your score (and
+//! a hint for each test that fails).
 //!
 //! Everything you need is in the lesson's modules: [`crate::spawning`], [`crate::never_ending`],
 //! [`crate::cpu_bound`], [`crate::scoped`] and [`crate::timers`]. Apply them; do not just call
@@ -11,8 +12,9 @@ use std::time::Duration;
 use crate::ThreadsError;
 
 /// **Exercise 1: named threads.** Start one thread per name in `names`, named exactly that way
-/// (use `thread::Builder`), and run `job(i)` on the thread called `names[i]`. Return the results
-/// in the order of `names`, whatever order the threads finish in.
+/// (use `thread::Builder`), and run `job(i)` on the thread called `names[i]`. All the threads run
+/// at the same time: start every one of them before you wait for any. Return the results in the
+/// order of `names`, whatever order the threads finish in.
 ///
 /// ```no_run
 /// use threads_basics::exercises::run_named;
@@ -28,25 +30,7 @@ where
     todo!()
 }
 
-/// **Exercise 2: a parallel sum.** Return the sum of `f(i)` for every `i` in `0..n`, computed by
-/// splitting `0..n` into `threads` contiguous chunks and summing each chunk on a thread of its
-/// own, all of them running at the same time (start them all before you join any). Each chunk is
-/// summed on a *new* thread, not on the calling one. Zero threads is an error
-/// ([`ThreadsError::ZeroThreads`]). Use wrapping addition: `f` may return large numbers.
-///
-/// ```no_run
-/// use threads_basics::exercises::parallel_sum;
-/// assert_eq!(parallel_sum(100, 4, |i| i).unwrap(), 4950);
-/// ```
-pub fn parallel_sum<F>(n: u64, threads: usize, f: F) -> Result<u64, ThreadsError>
-where
-    F: Fn(u64) -> u64 + Sync,
-{
-    let _ = (n, threads, f);
-    todo!()
-}
-
-/// **Exercise 3: join them all, with one deadline.** Wait for every thread in `handles`, but no
+/// **Exercise 2: join them all, with one deadline.** Wait for every thread in `handles`, but no
 /// longer than `limit` *in total* (one deadline shared by all the handles, not `limit` each).
 /// Return, in the order of `handles`, `Some(value)` for each thread that finished in time and
 /// `None` for each thread that panicked or is still running at the deadline (those are left
@@ -64,9 +48,10 @@ pub fn join_all_within<T>(handles: Vec<JoinHandle<T>>, limit: Duration) -> Vec<O
     todo!()
 }
 
-/// **Exercise 4: a stoppable worker.** [`Worker::start`] runs `work()` over and over on a new
-/// thread until [`Worker::stop`] is called; `stop` asks the thread to stop, waits for it and
-/// returns how many times `work` ran. No call of `work` starts after `stop` returned.
+/// **Exercise 3: a stoppable worker.** [`Worker::start`] runs `work()` over and over on a new
+/// thread until [`Worker::stop`] is called. `stop` asks the thread to stop, waits until it has
+/// stopped (a call of `work` that is running when `stop` is called finishes first), and returns
+/// how many times `work` ran. No call of `work` starts after `stop` returned.
 ///
 /// ```no_run
 /// use threads_basics::exercises::Worker;
@@ -91,16 +76,35 @@ impl Worker {
         todo!()
     }
 
-    /// Stops the worker and returns how many times `work` ran.
+    /// Stops the worker, waits for its thread, and returns how many times `work` ran.
     pub fn stop(self) -> u64 {
         todo!()
     }
 }
 
+/// **Exercise 4: a parallel sum.** Return the sum of `f(i)` for every `i` in `0..n`, computed by
+/// splitting `0..n` into `threads` contiguous chunks and summing each chunk on a thread of its
+/// own, all of them running at the same time (start them all before you join any). Each chunk is
+/// summed on a *new* thread, not on the calling one. Zero threads is an error
+/// ([`ThreadsError::ZeroThreads`]). Use wrapping addition: `f` may return large numbers.
+///
+/// ```no_run
+/// use threads_basics::exercises::parallel_sum;
+/// assert_eq!(parallel_sum(100, 4, |i| i).unwrap(), 4950);
+/// ```
+pub fn parallel_sum<F>(n: u64, threads: usize, f: F) -> Result<u64, ThreadsError>
+where
+    F: Fn(u64) -> u64 + Sync,
+{
+    let _ = (n, threads, f);
+    todo!()
+}
+
 /// **Exercise 5: a scoped map.** Return `f(item)` for every item of the *borrowed* slice `items`,
-/// in order, computed on `threads` scoped threads running at the same time: split `items` into
-/// `threads` contiguous chunks whose lengths differ by at most one (just `items.len()` chunks of
-/// one if there are fewer items than threads), one thread per chunk. Zero threads is an error.
+/// in order, computed on scoped threads running at the same time, one thread per chunk: split
+/// `items` into `threads` contiguous chunks whose lengths differ by at most one (10 items over 4
+/// threads: 3, 3, 2, 2), or into `items.len()` chunks of one if there are fewer items than
+/// threads. Zero threads is an error ([`ThreadsError::ZeroThreads`]).
 ///
 /// ```no_run
 /// use threads_basics::exercises::scoped_map;
@@ -120,8 +124,8 @@ where
 /// **Exercise 6: a repeating timer that stops on request.** [`Ticker::start`] calls
 /// `on_tick(1)`, `on_tick(2)`, ... on a new thread, one call every `interval`, until
 /// [`Ticker::stop`], which returns how many ticks happened. `stop` must return promptly even if
-/// the interval is an hour long (so the thread cannot simply `sleep(interval)`), and no tick
-/// happens after `stop` returned.
+/// the interval is an hour long (so the thread cannot simply `sleep(interval)`); it waits for a
+/// tick that is running when it is called, and no tick happens after `stop` returned.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -145,7 +149,7 @@ impl Ticker {
         todo!()
     }
 
-    /// Stops the ticker and returns how many ticks happened.
+    /// Stops the ticker, waits for its thread, and returns how many ticks happened.
     pub fn stop(self) -> u64 {
         todo!()
     }

@@ -1,16 +1,18 @@
-//! Grading tests of this lesson's exercises (`cargo xtask grade threads-basics`).
+//! Grading tests of this lesson's exercises (`cargo xtask grade threads-basics`), in the order of
+//! the exercises.
 //!
-//! Each test checks results, that the work really ran on several threads at once where that is
-//! the point (a `Barrier` that only opens when enough threads arrive together), and that nothing
-//! hangs (`testkit::deadline`).
+//! Each test checks results and, where it is the point, how the work was done: that threads
+//! really ran at the same time ([`Together`] only opens when enough of them arrive at once), that
+//! chunks are balanced, that `stop` waits for a call that is running. None measures speed, and
+//! every one that could block runs under a deadline of a few seconds (`testkit::deadline`).
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Barrier, Mutex, mpsc};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
-use testkit::deadline;
+use testkit::{Together, deadline, wait_until};
 use threads_basics::ThreadsError;
 use threads_basics::exercises::{
     Ticker, Worker, join_all_within, parallel_sum, run_named, scoped_map,
@@ -20,47 +22,21 @@ use threads_basics::exercises::{
 // returns normally: every test starts with `let _pass = harness::start();`.
 testkit::grading_harness!();
 
+/// The deadline of a test whose wrong answers fail an assertion (or `Together`) before it.
 const LIMIT: Duration = Duration::from_secs(5);
 
-/// Calls `barrier.wait()` the first time each thread comes by: the barrier only opens when
-/// `size` different threads are running at the same time. Work done one thread after another
-/// never gets past it (and the test's deadline reports that).
-#[derive(Clone)]
-struct Together {
-    seen: Arc<Mutex<HashSet<ThreadId>>>,
-    barrier: Arc<Barrier>,
-}
-
-impl Together {
-    fn new(size: usize) -> Self {
-        Self {
-            seen: Arc::new(Mutex::new(HashSet::new())),
-            barrier: Arc::new(Barrier::new(size)),
-        }
-    }
-
-    fn arrive(&self) {
-        let first_time = self.seen.lock().unwrap().insert(thread::current().id());
-        if first_time {
-            self.barrier.wait();
-        }
-    }
-
-    fn threads(&self) -> HashSet<ThreadId> {
-        self.seen.lock().unwrap().clone()
-    }
-}
+/// The deadline of a test that a wrong answer fails by blocking: short, so that it costs seconds.
+const SHORT: Duration = Duration::from_secs(3);
 
 // --- Exercise 1: run_named ---
 
 #[test]
-fn run_named_runs_each_job_on_its_named_thread_in_order() {
+fn run_named_runs_each_job_on_its_named_thread() {
     let _pass = harness::start();
     deadline(LIMIT, || {
         let names = ["alpha", "beta", "gamma", "delta"];
         let caller = thread::current().id();
         let results = run_named(&names, |i| {
-            thread::sleep(Duration::from_millis(10 * (4 - i as u64))); // finish in reverse order
             (
                 i,
                 thread::current().name().map(str::to_string),
@@ -84,7 +60,153 @@ fn run_named_runs_each_job_on_its_named_thread_in_order() {
     });
 }
 
-// --- Exercise 2: parallel_sum ---
+#[test]
+fn run_named_runs_the_jobs_at_once_and_keeps_their_order() {
+    let _pass = harness::start();
+    deadline(LIMIT, || {
+        let together = Together::new(4);
+        let finished = Arc::new(AtomicUsize::new(0));
+        let results = run_named(&["alpha", "beta", "gamma", "delta"], move |i| {
+            together.arrive();
+            // Job i ends only after jobs i+1.. have: they finish in the reverse of their order.
+            wait_until(Duration::from_secs(2), || {
+                finished.load(Ordering::SeqCst) == 3 - i
+            });
+            finished.fetch_add(1, Ordering::SeqCst);
+            i
+        })
+        .unwrap();
+        assert_eq!(
+            results,
+            [0, 1, 2, 3],
+            "results in the order of `names`, not in the order the jobs finished"
+        );
+    });
+}
+
+// --- Exercise 2: join_all_within ---
+
+#[test]
+fn join_all_within_returns_values_and_none_for_panics() {
+    let _pass = harness::start();
+    // All finish quickly: it must return long before the 60 s limit.
+    deadline(SHORT, || {
+        let handles = vec![
+            thread::spawn(|| 1),
+            thread::spawn(|| -> i32 { panic!("this one fails on purpose") }),
+            thread::spawn(|| {
+                thread::sleep(Duration::from_millis(30));
+                3
+            }),
+        ];
+        assert_eq!(
+            join_all_within(handles, Duration::from_secs(60)),
+            [Some(1), None, Some(3)]
+        );
+    });
+}
+
+#[test]
+fn join_all_within_shares_one_deadline() {
+    let _pass = harness::start();
+    // Five threads that will not finish in time; a limit of 0.5 s per handle would take 2.5 s,
+    // one shared deadline takes 0.5 s.
+    deadline(Duration::from_millis(1800), || {
+        let limit = Duration::from_millis(500);
+        let (release, gate) = mpsc::channel::<()>();
+        let gate = Arc::new(Mutex::new(gate));
+        let mut handles = vec![thread::spawn(|| 0)];
+        for i in 1..=5 {
+            let gate = Arc::clone(&gate);
+            handles.push(thread::spawn(move || {
+                let _ = gate.lock().unwrap().recv(); // blocks until `release` is dropped
+                i
+            }));
+        }
+        let start = Instant::now();
+        let results = join_all_within(handles, limit);
+        assert!(
+            start.elapsed() >= limit,
+            "returned before the deadline while threads still ran"
+        );
+        assert_eq!(results, [Some(0), None, None, None, None, None]);
+        drop(release); // let the detached threads end
+    });
+}
+
+// --- Exercise 3: Worker ---
+
+/// Starts something that calls back over and over on a thread of its own (`start` receives the
+/// callback), holds the third call while `stop` is called on another thread, and checks that
+/// `stop` waited for that call, counted every call, and that no call started after it returned.
+fn check_stop_during_a_call<S: Send + 'static>(
+    start: impl FnOnce(Box<dyn FnMut() + Send>) -> S,
+    stop: impl FnOnce(S) -> u64 + Send + 'static,
+) {
+    let calls = Arc::new(AtomicU64::new(0));
+    let (entered, third_call_runs) = mpsc::channel();
+    let (open_gate, gate) = mpsc::channel::<()>();
+    let counted = Arc::clone(&calls);
+    let running = start(Box::new(move || {
+        if counted.fetch_add(1, Ordering::SeqCst) + 1 == 3 {
+            let _ = entered.send(());
+            let _ = gate.recv(); // held until the gate opens (its sender is dropped)
+        }
+    }));
+    third_call_runs.recv().expect("the third call never came");
+    let stopping = thread::spawn(move || stop(running));
+    // A stop() that waits for the thread cannot return while the third call is held.
+    let returned_early = wait_until(Duration::from_millis(300), || stopping.is_finished());
+    drop(open_gate);
+    let reported = stopping.join().expect("stop() panicked");
+    assert!(
+        !returned_early,
+        "stop() returned while a call was still running: it must wait for the thread to end"
+    );
+    let calls_at_stop = calls.load(Ordering::SeqCst);
+    assert_eq!(
+        reported, calls_at_stop,
+        "stop() must return how many calls there were"
+    );
+    thread::sleep(Duration::from_millis(30));
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        calls_at_stop,
+        "a call started after stop() returned"
+    );
+}
+
+#[test]
+fn worker_stop_waits_for_the_running_work_and_counts_it() {
+    let _pass = harness::start();
+    deadline(SHORT, || {
+        check_stop_during_a_call(Worker::start, Worker::stop)
+    });
+}
+
+#[test]
+fn worker_runs_on_another_thread() {
+    let _pass = harness::start();
+    deadline(LIMIT, || {
+        let ids = Arc::new(Mutex::new(HashSet::new()));
+        let i = Arc::clone(&ids);
+        let worker = Worker::start(move || {
+            i.lock().unwrap().insert(thread::current().id());
+            thread::sleep(Duration::from_millis(1));
+        });
+        thread::sleep(Duration::from_millis(20));
+        let runs = worker.stop();
+        let ids = ids.lock().unwrap();
+        assert!(runs > 0, "work never ran");
+        assert_eq!(ids.len(), 1, "all runs on one worker thread");
+        assert!(
+            !ids.contains(&thread::current().id()),
+            "work must not run on the caller"
+        );
+    });
+}
+
+// --- Exercise 4: parallel_sum ---
 
 #[test]
 fn parallel_sum_is_exact() {
@@ -141,12 +263,12 @@ fn parallel_sum_really_uses_that_many_threads_at_once() {
             })
             .unwrap();
             assert_eq!(total, 49_995_000);
-            let used = together.threads();
-            assert_eq!(used.len(), threads, "expected {threads} distinct threads");
+            let used = together.ids();
             assert!(
                 !used.contains(&thread::current().id()),
-                "chunks must run on new threads"
+                "chunks must run on new threads, not on the caller"
             );
+            assert_eq!(used.len(), threads, "expected {threads} distinct threads");
         }
     });
 }
@@ -159,108 +281,6 @@ fn parallel_sum_refuses_zero_threads() {
             parallel_sum(10, 0, |i| i),
             Err(ThreadsError::ZeroThreads)
         ));
-    });
-}
-
-// --- Exercise 3: join_all_within ---
-
-#[test]
-fn join_all_within_returns_values_and_none_for_panics() {
-    let _pass = harness::start();
-    deadline(LIMIT, || {
-        let handles = vec![
-            thread::spawn(|| 1),
-            thread::spawn(|| -> i32 { panic!("this one fails on purpose") }),
-            thread::spawn(|| {
-                thread::sleep(Duration::from_millis(30));
-                3
-            }),
-        ];
-        // All finish quickly: it must return long before the 60 s limit.
-        assert_eq!(
-            join_all_within(handles, Duration::from_secs(60)),
-            [Some(1), None, Some(3)]
-        );
-    });
-}
-
-#[test]
-fn join_all_within_shares_one_deadline() {
-    let _pass = harness::start();
-    // Five threads that will not finish in time; a limit of 0.5 s per handle would take 2.5 s,
-    // one shared deadline takes 0.5 s.
-    deadline(Duration::from_millis(1800), || {
-        let limit = Duration::from_millis(500);
-        let (release, gate) = mpsc::channel::<()>();
-        let gate = Arc::new(Mutex::new(gate));
-        let mut handles = vec![thread::spawn(|| 0)];
-        for i in 1..=5 {
-            let gate = Arc::clone(&gate);
-            handles.push(thread::spawn(move || {
-                let _ = gate.lock().unwrap().recv(); // blocks until `release` is dropped
-                i
-            }));
-        }
-        let start = Instant::now();
-        let results = join_all_within(handles, limit);
-        assert!(
-            start.elapsed() >= limit,
-            "returned before the deadline while threads still ran"
-        );
-        assert_eq!(results, [Some(0), None, None, None, None, None]);
-        drop(release); // let the detached threads end
-    });
-}
-
-// --- Exercise 4: Worker ---
-
-#[test]
-fn worker_stops_when_asked() {
-    let _pass = harness::start();
-    deadline(LIMIT, || {
-        let runs = Arc::new(AtomicU64::new(0));
-        let r = Arc::clone(&runs);
-        let worker = Worker::start(move || {
-            r.fetch_add(1, Ordering::SeqCst);
-            thread::sleep(Duration::from_millis(1));
-        });
-        while runs.load(Ordering::SeqCst) < 5 {
-            thread::sleep(Duration::from_millis(1));
-        }
-        let reported = worker.stop();
-        assert_eq!(
-            reported,
-            runs.load(Ordering::SeqCst),
-            "stop() must return the number of runs"
-        );
-        thread::sleep(Duration::from_millis(50));
-        assert_eq!(
-            runs.load(Ordering::SeqCst),
-            reported,
-            "work ran after stop() returned"
-        );
-    });
-}
-
-#[test]
-fn worker_runs_on_another_thread() {
-    let _pass = harness::start();
-    deadline(LIMIT, || {
-        let ids = Arc::new(Mutex::new(HashSet::new()));
-        let i = Arc::clone(&ids);
-        let worker = Worker::start(move || {
-            i.lock().unwrap().insert(thread::current().id());
-            thread::sleep(Duration::from_millis(1));
-        });
-        thread::sleep(Duration::from_millis(20));
-        let runs = worker.stop();
-        let ids = ids.lock().unwrap();
-        assert!(runs > 0, "work never ran");
-        assert_eq!(ids.len(), 1, "all runs on one worker thread");
-        assert!(
-            !ids.contains(&thread::current().id()),
-            "work must not run on the caller"
-        );
     });
 }
 
@@ -299,9 +319,53 @@ fn scoped_map_runs_its_chunks_at_the_same_time() {
             .unwrap();
             assert_eq!(doubled, (0..10).map(|x| x * 2).collect::<Vec<_>>());
             assert_eq!(
-                together.threads().len(),
+                together.threads(),
                 expected,
                 "{threads} threads over 10 items"
+            );
+        }
+    });
+}
+
+#[test]
+fn scoped_map_splits_into_balanced_chunks() {
+    let _pass = harness::start();
+    deadline(LIMIT, || {
+        for (len, threads, expected) in [
+            (10, 4, vec![3, 3, 2, 2]),
+            (10, 6, vec![2, 2, 2, 2, 1, 1]),
+            (23, 7, vec![4, 4, 3, 3, 3, 3, 3]),
+            (3, 5, vec![1, 1, 1]),
+        ] {
+            let items: Vec<usize> = (0..len).collect();
+            let done_by = Mutex::new(Vec::new());
+            let out = scoped_map(&items, threads, |&i| {
+                done_by.lock().unwrap().push((i, thread::current().id()));
+                i
+            })
+            .unwrap();
+            assert_eq!(out, items);
+            let mut done_by = done_by.into_inner().unwrap();
+            done_by.sort_unstable_by_key(|&(i, _)| i);
+            // The chunks: runs of neighbouring items mapped by one thread.
+            let mut chunks: Vec<(ThreadId, usize)> = Vec::new();
+            for (_, id) in done_by {
+                match chunks.last_mut() {
+                    Some((thread, size)) if *thread == id => *size += 1,
+                    _ => chunks.push((id, 1)),
+                }
+            }
+            let threads_used: HashSet<ThreadId> = chunks.iter().map(|&(id, _)| id).collect();
+            assert_eq!(
+                threads_used.len(),
+                chunks.len(),
+                "{len} items over {threads} threads: each thread maps one contiguous chunk"
+            );
+            let mut sizes: Vec<usize> = chunks.iter().map(|&(_, size)| size).collect();
+            sizes.sort_unstable_by(|a, b| b.cmp(a));
+            assert_eq!(
+                sizes, expected,
+                "{len} items over {threads} threads: chunk lengths must differ by at most one"
             );
         }
     });
@@ -310,9 +374,9 @@ fn scoped_map_runs_its_chunks_at_the_same_time() {
 // --- Exercise 6: Ticker ---
 
 #[test]
-fn ticker_ticks_in_order_and_stops() {
+fn ticker_ticks_in_order_and_stop_waits_for_a_running_tick() {
     let _pass = harness::start();
-    deadline(LIMIT, || {
+    deadline(SHORT, || {
         let (tx, rx) = mpsc::channel();
         let ticker = Ticker::start(Duration::from_millis(5), move |n| {
             let _ = tx.send((n, thread::current().id()));
@@ -324,12 +388,16 @@ fn ticker_ticks_in_order_and_stops() {
             "ticks must come from another thread"
         );
         let total = ticker.stop();
-        // Every tick was sent before stop() returned.
         let rest: Vec<u64> = rx.try_iter().map(|t| t.0).collect();
         assert_eq!(
             rest,
             (4..=total).collect::<Vec<_>>(),
             "ticks after the third, up to stop()'s count"
+        );
+
+        check_stop_during_a_call(
+            |mut tick| Ticker::start(Duration::from_millis(1), move |_| tick()),
+            Ticker::stop,
         );
     });
 }
@@ -337,7 +405,7 @@ fn ticker_ticks_in_order_and_stops() {
 #[test]
 fn ticker_stops_without_waiting_a_whole_interval() {
     let _pass = harness::start();
-    deadline(Duration::from_secs(3), || {
+    deadline(SHORT, || {
         let ticked = Arc::new(AtomicU64::new(0));
         let t = Arc::clone(&ticked);
         let ticker = Ticker::start(Duration::from_secs(3600), move |_| {

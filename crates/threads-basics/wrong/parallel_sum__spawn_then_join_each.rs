@@ -1,6 +1,6 @@
 //! Joins each thread right after spawning it: the chunks run one after another, never at once.
 
-/// **Exercise 2: a parallel sum.** (Wrong: sequential in disguise.)
+/// **Exercise 4: a parallel sum.** (Wrong: sequential in disguise.)
 pub fn parallel_sum<F>(n: u64, threads: usize, f: F) -> Result<u64, ThreadsError>
 where
     F: Fn(u64) -> u64 + Sync,
