@@ -1,5 +1,7 @@
 //! Reference solutions of this lesson's exercises.
 
+use std::iter::Enumerate;
+use std::slice::ChunksMut;
 use std::sync::Mutex;
 use std::thread;
 
@@ -43,11 +45,11 @@ where
     F: Fn(usize, &mut [u32]) + Sync,
 {
     let mut counts = vec![0; params.pixels()];
-    let n = workers.clamp(1, params.height());
-    let mut hands: Vec<Vec<(usize, &mut [u32])>> = (0..n).map(|_| Vec::new()).collect();
-    for (i, row) in counts.chunks_mut(params.width()).enumerate() {
-        hands[i % n].push((i, row));
-    }
+    let hands = deal_rows(
+        &mut counts,
+        params.width(),
+        workers.clamp(1, params.height()),
+    );
     let render_row = &render_row;
     thread::scope(|s| {
         for hand in hands {
@@ -61,8 +63,16 @@ where
     counts
 }
 
-/// **Exercise 4**: the rows wait in one shared iterator; a worker locks it only to take the next
-/// row, and renders with the lock released.
+/// The rows of `counts` (each `width` long, with its index) dealt to `n` hands like cards.
+fn deal_rows(counts: &mut [u32], width: usize, n: usize) -> Vec<Vec<(usize, &mut [u32])>> {
+    let mut hands: Vec<Vec<(usize, &mut [u32])>> = (0..n).map(|_| Vec::new()).collect();
+    for (i, row) in counts.chunks_mut(width).enumerate() {
+        hands[i % n].push((i, row));
+    }
+    hands
+}
+
+/// **Exercise 4**: the rows wait in one shared queue, and every worker comes back for the next.
 pub fn render_dynamic<F>(params: &Params, workers: usize, render_row: F) -> Vec<u32>
 where
     F: Fn(usize, &mut [u32]) + Sync,
@@ -72,18 +82,25 @@ where
     let (rows, render_row) = (&rows, &render_row);
     thread::scope(|s| {
         for _ in 0..workers.clamp(1, params.height()) {
-            s.spawn(move || {
-                loop {
-                    // The guard is a temporary of this statement: the lock is released before
-                    // the row renders (`while let … = rows.lock()…` would hold it in the body).
-                    let next = rows.lock().unwrap_or_else(|e| e.into_inner()).next();
-                    let Some((i, row)) = next else { break };
-                    render_row(i, row);
-                }
-            });
+            s.spawn(move || take_rows(rows, render_row));
         }
     });
     counts
+}
+
+/// The rows of an image with their indices, waiting to be taken.
+type RowQueue<'a> = Mutex<Enumerate<ChunksMut<'a, u32>>>;
+
+/// One worker of exercise 4: takes the next row and renders it, until none is left. The queue is
+/// locked only to take a row, never while one renders.
+fn take_rows(rows: &RowQueue<'_>, render_row: &(impl Fn(usize, &mut [u32]) + Sync)) {
+    loop {
+        // The guard is a temporary of this statement, dropped before the row renders (a guard
+        // in a `while let` condition would live through the whole loop body).
+        let next = rows.lock().unwrap_or_else(|e| e.into_inner()).next();
+        let Some((i, row)) = next else { break };
+        render_row(i, row);
+    }
 }
 
 /// Lanes of [`escape_lanes`]: the `f64`s of one AVX-512 register.
@@ -91,20 +108,46 @@ pub const LANES: usize = 8;
 
 /// **Exercise 5**: every step on all lanes; a sticky mask decides which lanes still count.
 pub fn escape_lanes(cx: [f64; LANES], cy: f64, max_iter: u32) -> [u32; LANES] {
-    let (mut zx, mut zy) = ([0.0f64; LANES], [0.0f64; LANES]);
-    let mut active = [true; LANES];
-    let mut count = [0u32; LANES];
+    let mut lanes = Lanes::default();
     let mut steps = 0;
-    while steps < max_iter && active.contains(&true) {
-        for l in 0..LANES {
-            let (xx, yy, xy) = (zx[l] * zx[l], zy[l] * zy[l], zx[l] * zy[l]);
-            // `&&` keeps the mask sticky; a NaN lane compares false and stays out.
-            active[l] = active[l] && xx + yy <= 4.0;
-            count[l] += u32::from(active[l]);
-            zx[l] = (xx - yy) + cx[l];
-            zy[l] = (xy + xy) + cy;
-        }
+    while steps < max_iter && lanes.active.contains(&true) {
+        lanes.step(&cx, cy);
         steps += 1;
     }
-    count
+    lanes.count
+}
+
+/// Eight points iterated together: what a vector unit holds in its registers.
+struct Lanes {
+    zx: [f64; LANES],
+    zy: [f64; LANES],
+    /// True until the lane's first escape, false from then on.
+    active: [bool; LANES],
+    count: [u32; LANES],
+}
+
+impl Default for Lanes {
+    fn default() -> Self {
+        Lanes {
+            zx: [0.0; LANES],
+            zy: [0.0; LANES],
+            active: [true; LANES],
+            count: [0; LANES],
+        }
+    }
+}
+
+impl Lanes {
+    /// One step of exercise 1's loop on every lane, escaped or not.
+    fn step(&mut self, cx: &[f64; LANES], cy: f64) {
+        for (l, &cx) in cx.iter().enumerate() {
+            let (zx, zy) = (self.zx[l], self.zy[l]);
+            let (xx, yy, xy) = (zx * zx, zy * zy, zx * zy);
+            // `&&` keeps the mask sticky; a NaN lane compares false and stays out.
+            self.active[l] = self.active[l] && xx + yy <= 4.0;
+            self.count[l] += u32::from(self.active[l]);
+            self.zx[l] = (xx - yy) + cx;
+            self.zy[l] = (xy + xy) + cy;
+        }
+    }
 }

@@ -1,20 +1,15 @@
 //! Recomputes the mask every step as "not outside" instead of keeping it sticky: a lane whose `z` overflowed to NaN compares as not outside and counts again.
 
-/// **Exercise 5** (wrong: the mask forgets).
-pub fn escape_lanes(cx: [f64; LANES], cy: f64, max_iter: u32) -> [u32; LANES] {
-    let (mut zx, mut zy) = ([0.0f64; LANES], [0.0f64; LANES]);
-    let mut active = [true; LANES];
-    let mut count = [0u32; LANES];
-    let mut steps = 0;
-    while steps < max_iter && active.contains(&true) {
-        for l in 0..LANES {
-            let (xx, yy, xy) = (zx[l] * zx[l], zy[l] * zy[l], zx[l] * zy[l]);
-            active[l] = !(xx + yy > 4.0);
-            count[l] += u32::from(active[l]);
-            zx[l] = (xx - yy) + cx[l];
-            zy[l] = (xy + xy) + cy;
+impl Lanes {
+    /// One step on every lane (wrong: the mask forgets the lane's escape).
+    fn step(&mut self, cx: &[f64; LANES], cy: f64) {
+        for (l, &cx) in cx.iter().enumerate() {
+            let (zx, zy) = (self.zx[l], self.zy[l]);
+            let (xx, yy, xy) = (zx * zx, zy * zy, zx * zy);
+            self.active[l] = !(xx + yy > 4.0);
+            self.count[l] += u32::from(self.active[l]);
+            self.zx[l] = (xx - yy) + cx;
+            self.zy[l] = (xy + xy) + cy;
         }
-        steps += 1;
     }
-    count
 }

@@ -6,11 +6,11 @@ where
     F: Fn(usize, &mut [u32]) + Sync,
 {
     let mut counts = vec![0; params.pixels()];
-    let n = workers.clamp(1, params.height());
-    let mut hands: Vec<Vec<(usize, &mut [u32])>> = (0..n).map(|_| Vec::new()).collect();
-    for (i, row) in counts.chunks_mut(params.width()).enumerate() {
-        hands[i % n].push((i, row));
-    }
+    let hands = deal_rows(
+        &mut counts,
+        params.width(),
+        workers.clamp(1, params.height()),
+    );
     let render_row = &render_row;
     thread::scope(|s| {
         for hand in hands {
