@@ -65,8 +65,8 @@ pub fn get_with_retry(
 /// Exercise 4: the seed's weather, in Rust. For each `(city, url)` pair, fetch the JSON at `url`
 /// and put `json["main"]["temp"]` into one map from city to temperature. All the requests must be
 /// in flight together: one thread per city, every request sent before any answer is awaited
-/// (the tests' server answers none until all have arrived). If any request fails, return an
-/// error (the first one you see), not a map without that city.
+/// (the tests' server answers none until all have arrived). If a request fails, return its
+/// error (any one of them if several fail), not a map without that city.
 ///
 /// Either share a `Mutex<BTreeMap<..>>` between threads, or return `(city, temp)` from each
 /// thread and collect through `join`. Parse with `serde_json::from_str::<serde_json::Value>` on
