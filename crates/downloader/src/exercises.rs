@@ -44,7 +44,9 @@ pub fn sanitize_name(_url: &str) -> String {
     todo!()
 }
 
-/// Exercise 3: GET `url` and return its body, retrying transient failures (see [`is_transient`])
+/// Exercise 3: retries with exponential backoff.
+///
+/// GET `url` and return its body, retrying transient failures (see [`is_transient`])
 /// at most `max_retries` times (`max_retries + 1` requests in all), with exponential backoff:
 /// wait `base_delay` before the first retry, twice that before the second, four times that
 /// before the third, and so on. A permanent failure is returned at once, after one request.
@@ -83,7 +85,9 @@ pub fn collect_temperatures(
     todo!()
 }
 
-/// Exercise 5: download every URL with **at most `max_in_flight` requests at a time**, and
+/// Exercise 5: a bounded number of downloads in flight.
+///
+/// Download every URL with **at most `max_in_flight` requests at a time**, and
 /// exactly that many while enough URLs are left: a worker that finishes takes the next URL at
 /// once, so a slow URL holds up only the worker fetching it (never wait for a whole group of
 /// requests to finish before starting the next ones).
