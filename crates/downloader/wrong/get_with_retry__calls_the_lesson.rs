@@ -14,7 +14,8 @@ pub fn get_with_retry(
     };
     // The policy speaks `DownloadError`; keep the last ureq error to hand it back.
     let last = Mutex::new(None);
-    let result = policy.run(|_| {
+    let never = crate::cancel::CancelToken::new();
+    let result = policy.run(&never, crate::limits::Deadline::none(), |_| {
         get_body(agent, url).map_err(|error| {
             let transient = is_transient(&error);
             *last.lock().unwrap() = Some(error);
