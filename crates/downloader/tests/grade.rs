@@ -1,9 +1,11 @@
 //! Grading tests of the downloader lesson, against servers on `127.0.0.1`.
 //!
-//! Most tests use the lesson's [`LocalServer`], whose counters show how many requests a client
-//! had in flight. Where a test must see more (requests that were all in flight together, a worker
-//! that waits for a slow request, the pause between two retries) it runs a [`Probe`]: a tiny server
-//! whose answers can wait for other requests, and which logs when each request arrived.
+//! Some tests use the lesson's [`LocalServer`] and its hit counters. Where a test must see how a
+//! client spreads its requests (how many were in flight at once, whether all of them were, whether
+//! a worker waits for a slow request, the pause before each retry) it runs a [`Probe`]: a tiny
+//! server whose answers can wait for other requests, which counts a request out of flight before
+//! its answer leaves (so the peak it reports is never more than the client really had), and which
+//! logs when each request arrived.
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -47,11 +49,13 @@ struct Probe {
     acceptor: Option<JoinHandle<()>>,
 }
 
-/// What a probe saw: each request's target (path and query) and arrival, the answers sent, and
-/// whether an answer gave up waiting.
+/// What a probe saw: each request's target (path and query) and arrival, the requests in flight
+/// now and at most, the answers sent, and whether an answer gave up waiting.
 #[derive(Default)]
 struct Seen {
     arrivals: Vec<(String, Instant)>,
+    in_flight: usize,
+    peak: usize,
     answered: usize,
     gave_up: bool,
 }
@@ -94,6 +98,11 @@ impl Log {
     /// Whether some answer waited in vain.
     fn gave_up(&self) -> bool {
         self.lock().gave_up
+    }
+
+    /// The most requests in flight at once.
+    fn peak(&self) -> usize {
+        self.lock().peak
     }
 
     /// When the requests for `path` (with any query) arrived, in order.
@@ -168,8 +177,15 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Log) -> io::Result<()> {
         header.clear();
     }
     let target = request_line.split(' ').nth(1).unwrap_or("/").to_string();
-    log.update(|s| s.arrivals.push((target.clone(), Instant::now())));
+    log.update(|s| {
+        s.arrivals.push((target.clone(), Instant::now()));
+        s.in_flight += 1;
+        s.peak = s.peak.max(s.in_flight);
+    });
     let (status, body) = handler(&target, log);
+    // Counted out before the answer leaves: the client cannot have its answer (and send its next
+    // request) while this one still counts as in flight, so the peak never overstates.
+    log.update(|s| s.in_flight -= 1);
     write!(
         &stream,
         "HTTP/1.1 {status} Probe\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -432,24 +448,31 @@ fn collect_temperatures_reports_a_failed_city() {
 fn fetch_all_bounded_keeps_exactly_n_in_flight() {
     let _pass = harness::start();
     deadline(LIMIT, || {
-        let server = LocalServer::start().unwrap();
-        let agent = agent();
+        let total = 12;
         for n in [3, 5] {
-            let urls = server.gallery_urls(12, Duration::from_millis(120));
-            server.stats().reset_peak();
-            let bodies = fetch_all_bounded(&agent, &urls, n);
+            // Every answer waits until n requests are in flight (or all have come), then takes
+            // a while, as a far-away server does: time enough for an unbounded client's other
+            // requests to arrive too.
+            let probe = Probe::start(move |target, log| {
+                log.wait_until(|s| s.in_flight >= n || s.arrivals.len() >= total);
+                thread::sleep(Duration::from_millis(100));
+                (200, target.to_string())
+            });
+            let targets: Vec<String> = (0..total).map(|i| format!("/image/{i}")).collect();
+            let urls: Vec<String> = targets.iter().map(|t| probe.url(t)).collect();
+            let bodies = fetch_all_bounded(&agent(), &urls, n);
+            assert!(
+                !probe.log.gave_up(),
+                "max_in_flight = {n}, but {n} requests were never in flight together"
+            );
             assert_eq!(
-                server.stats().peak(),
+                probe.log.peak(),
                 n,
                 "peak requests in flight with max_in_flight = {n}"
             );
-            assert_eq!(bodies.len(), urls.len());
-            for (i, body) in bodies.into_iter().enumerate() {
-                assert_eq!(
-                    body.unwrap(),
-                    downloader::gallery::png(i),
-                    "body {i} (in input order)"
-                );
+            assert_eq!(bodies.len(), total);
+            for (target, body) in targets.iter().zip(bodies) {
+                assert_eq!(body.unwrap(), target.as_bytes(), "the body of {target}");
             }
         }
     });
