@@ -1,8 +1,13 @@
-//! Exercises of this lesson: from one point to a parallel render, in rising difficulty.
+//! Exercises of this lesson: from one point to every core and every lane, in rising difficulty.
 //!
 //! Replace each `todo!()` with your answer; `cargo xtask grade` scores them. The lesson's own code
-//! (`mandelbrot::escape`, `mandelbrot::strategies`, `mandelbrot::zoom`) solves similar problems:
+//! (`mandelbrot::escape`, `mandelbrot::strategies`, `mandelbrot::simd`) solves similar problems:
 //! read it, but write your own.
+//!
+//! Exercises 2 to 4 are *schedules*: each decides which thread renders which rows, and leaves the
+//! rendering to the function it is given (`render_band` or `render_row`), the way the lesson pairs
+//! a strategy with a kernel. The graded tests hand them kernels that watch who calls them, and
+//! when: they see whether rows really are rendered at the same time, and by whom.
 
 use crate::params::Params;
 
@@ -12,10 +17,12 @@ use crate::params::Params;
 /// while `zx² + zy² ≤ 4`, stopping at `max_iter` steps (the seeds' numba loop). Use exactly these
 /// operations, in this order, so your counts equal the lesson's bit for bit:
 /// `xx = zx·zx; yy = zy·zy; xy = zx·zy;` stop if `xx + yy > 4`; `zx = (xx − yy) + cx;`
-/// `zy = (xy + xy) + cy`.
+/// `zy = (xy + xy) + cy`. (No `mul_add`: a fused multiply-add rounds once instead of twice, and
+/// changes counts near the border of the set.)
 ///
 /// ```text
 /// assert_eq!(escape_count(0.0, 0.0, 100), 100); // in the set: never escapes
+/// assert_eq!(escape_count(-2.0, 0.0, 100), 100); // 0, -2, 2, 2, …: |z|² = 4 is still inside
 /// assert_eq!(escape_count(2.0, 2.0, 100), 1);   // one step, then |z| > 2
 /// assert_eq!(escape_count(1.0, 0.0, 100), 3);   // z = 0, 1, 2, 5
 /// ```
@@ -24,69 +31,95 @@ pub fn escape_count(cx: f64, cy: f64, max_iter: u32) -> u32 {
     todo!()
 }
 
-/// **Exercise 2: render a band of rows into a slice.**
+/// **Exercise 2: bands of rows on rayon's pool.**
 ///
-/// `band` holds whole rows of the image, starting at row `first_row`: `band.len()` is a multiple of
-/// `params.width()`, and `band[k * width + j]` is row `first_row + k`, column `j`. Fill it with the
-/// escape count of each pixel, whose point is `(params.x_of(j), params.y_of(row))`. (Use your
-/// exercise 1, or `crate::escape::escape_count`.)
+/// Return the counts of the whole image (row-major, `width × height`), cut into bands of
+/// `band_rows` consecutive rows (the last band may be shorter) that rayon renders in parallel on
+/// the pool it is running in: use `par_chunks_mut`, and start no threads of your own. Call
+/// `render_band(first_row, band)` exactly once per band, where `band` is the band's slice of the
+/// image (whole rows, starting at row `first_row`). `band_rows` is at least 1.
+///
+/// Why bands and not single rows: every band is one task for rayon, and a task costs some
+/// bookkeeping; larger bands cost less of it, smaller ones leave idle threads more to steal.
 ///
 /// ```text
-/// let params = Params::seeds(4, 6, 50)?;
-/// let mut band = vec![0; 2 * 4]; // rows 3 and 4
-/// render_band(&params, 3, &mut band);
-/// assert_eq!(band[0], mandelbrot::escape::escape_count(params.x_of(0), params.y_of(3), 50));
+/// let params = Params::seeds(64, 48, 250)?;
+/// let counts = render_rayon(&params, 4, |first, band| escape::render_rows(&params, first, band));
+/// assert_eq!(counts.len(), 64 * 48); // 12 bands of 4 rows, spread over rayon's threads
 /// ```
-pub fn render_band(params: &Params, first_row: usize, band: &mut [u32]) {
-    let _ = (params, first_row, band);
+pub fn render_rayon<F>(params: &Params, band_rows: usize, render_band: F) -> Vec<u32>
+where
+    F: Fn(usize, &mut [u32]) + Sync,
+{
+    let _ = (params, band_rows, render_band);
     todo!()
 }
 
-/// **Exercise 3: a parallel render, equal to the sequential one bit for bit.**
+/// **Exercise 3: rows dealt like cards, to threads of your own.**
 ///
-/// Return the counts of the whole image (row-major, `width × height`), computed by `threads`
-/// threads at once, each filling its own band of rows (`std::thread::scope` and `chunks_mut` make
-/// this safe without locks). Any number of threads must work, including one, and more threads than
-/// rows; the result must equal a sequential render exactly.
+/// Bands balance badly: the middle of the set costs `max_iter` steps per pixel, the outside a
+/// handful, so the threads whose bands cross the middle do most of the work. Deal the rows
+/// instead: start `n = min(workers, height)` threads of your own (`std::thread::scope`), all
+/// running at once, and have worker `w` render rows `w, w + n, w + 2n, …`, in increasing order,
+/// each with `render_row(row, out)`, where `out` is that row of the image. Return the counts of the
+/// whole image (row-major). Every worker then gets a sample of every part of the picture. The
+/// tests measure the balance, the iterations of the busiest worker divided by the mean: at most
+/// 1.1 is expected, where bands of rows reach about 2 (4 workers on the seeds' view). `workers`
+/// is at least 1.
 ///
 /// ```text
-/// let params = Params::seeds(31, 7, 100)?;
-/// let counts = render_parallel(&params, 3);
-/// assert_eq!(counts.len(), 31 * 7);
+/// let params = Params::seeds(64, 48, 250)?;
+/// let counts = render_interleaved(&params, 4, |row, out| escape::render_row(&params, row, out));
+/// // worker 0 rendered rows 0, 4, 8, …; worker 3 rows 3, 7, 11, …
 /// ```
-pub fn render_parallel(params: &Params, threads: usize) -> Vec<u32> {
-    let _ = (params, threads);
+pub fn render_interleaved<F>(params: &Params, workers: usize, render_row: F) -> Vec<u32>
+where
+    F: Fn(usize, &mut [u32]) + Sync,
+{
+    let _ = (params, workers, render_row);
     todo!()
 }
 
-/// **Exercise 4: interleaved row scheduling across `workers` workers.**
+/// **Exercise 4: a dynamic schedule: the next row to whoever is free.**
 ///
-/// Bands balance badly (the middle of the set is expensive), so deal the rows like cards: return
-/// one list of row indices per worker, worker `w` getting rows `w, w + workers, w + 2·workers, …`
-/// in increasing order. There are always `workers` lists (some empty when there are fewer rows than
-/// workers); `workers` is at least 1.
+/// A fixed deal still loses when one row is much slower than the others: its worker falls behind
+/// with all the rows dealt to it. Start `n = min(workers, height)` threads of your own, all
+/// running at once; each takes the next row nobody has taken yet, renders it with
+/// `render_row(row, out)`, and comes back for another, until none is left. Each row is rendered
+/// exactly once, and a slow row holds up only the worker rendering it: the others go on with the
+/// rest. Never hold a lock while a row renders. Return the counts of the whole image (row-major).
+/// `workers` is at least 1.
 ///
 /// ```text
-/// assert_eq!(deal_rows(5, 2), vec![vec![0, 2, 4], vec![1, 3]]);
-/// assert_eq!(deal_rows(1, 3), vec![vec![0], vec![], vec![]]);
+/// let counts = render_dynamic(&params, 4, |row, out| escape::render_row(&params, row, out));
 /// ```
-pub fn deal_rows(height: usize, workers: usize) -> Vec<Vec<usize>> {
-    let _ = (height, workers);
+pub fn render_dynamic<F>(params: &Params, workers: usize, render_row: F) -> Vec<u32>
+where
+    F: Fn(usize, &mut [u32]) + Sync,
+{
+    let _ = (params, workers, render_row);
     todo!()
 }
 
-/// **Exercise 5: supersampling down by averaging.**
+/// Lanes of [`escape_lanes`]: the `f64`s of one AVX-512 register.
+pub const LANES: usize = 8;
+
+/// **Exercise 5: eight points in lockstep, the way SIMD lanes run.**
 ///
-/// `pixels` is an RGB image of `width × height`, row-major. Return the image `factor` times
-/// smaller on each side (`width / factor` × `height / factor`), each output pixel the average of
-/// its `factor × factor` block, per channel, rounded to nearest (halves up): `(sum + n/2) / n` with
-/// `n = factor²`. Columns and rows left over at the right and bottom are dropped.
+/// Return the escape counts of the points `cx[l] + cy·i`, equal to exercise 1's bit for bit, but
+/// computed the way a vector unit does: one loop whose every step performs exercise 1's operations
+/// on all eight lanes, with an escape mask: `active[l]` is true until lane `l` first has
+/// `xx + yy > 4`, and stays false from then on; each step adds one to the count of every lane still
+/// active. A lane that escaped keeps computing (a vector cannot skip lanes; its `z` grows to
+/// infinity and then NaN, and must never count again). The loop ends when no lane is active, or
+/// after `max_iter` steps. Write the step over arrays with no early exit per lane, so that the
+/// compiler can turn it into vector instructions.
 ///
 /// ```text
-/// let img = [[0, 0, 0], [10, 20, 30], [1, 1, 1], [2, 2, 2]]; // 2×2
-/// assert_eq!(downsample(&img, 2, 2, 2), vec![[3, 6, 8]]);  // (13+2)/4, (23+2)/4, (33+2)/4
+/// let counts = escape_lanes([0.0, 2.0, 1.0, -2.0, 0.25, -1.0, 0.5, 10.0], 0.0, 100);
+/// assert_eq!(counts, [100, 2, 3, 100, 100, 100, 5, 1]);
 /// ```
-pub fn downsample(pixels: &[[u8; 3]], width: usize, height: usize, factor: usize) -> Vec<[u8; 3]> {
-    let _ = (pixels, width, height, factor);
+pub fn escape_lanes(cx: [f64; LANES], cy: f64, max_iter: u32) -> [u32; LANES] {
+    let _ = (cx, cy, max_iter);
     todo!()
 }
