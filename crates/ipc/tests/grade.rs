@@ -142,9 +142,10 @@ fn a_map_over_processes_runs_its_children_at_once() {
 #[test]
 fn a_map_over_processes_survives_shares_larger_than_a_pipe() {
     let _pass = harness::start();
-    // Two shares of 25,000 jobs: 450 KB of requests and 650 KB of answers per child.
+    // Two shares of 15,000 jobs: 270 KB of requests and 400 KB of answers per child, while
+    // the pipes and buffers between a parent and a child hold about 130 KB of requests.
     const BASE: u64 = 1_000_000_000;
-    let jobs: Vec<Job> = (BASE..BASE + 50_000).map(Job::Square).collect();
+    let jobs: Vec<Job> = (BASE..BASE + 30_000).map(Job::Square).collect();
     deadline(LIMIT, move || {
         let out = exercises::map_in_processes(exe(), &jobs, 2).unwrap();
         assert_no_child_left("map_in_processes");
