@@ -15,9 +15,9 @@
 //!    panic (a failed assertion) unwinds through the guard, which then writes nothing; an early
 //!    `exit`, an abort or a kill never reaches it.
 //!
-//! The code that holds the token is expanded by [`grading_harness!`] into the graded test crate
-//! itself, which the lesson's library (the student's code) cannot name. Under plain `cargo test`
-//! neither variable is set and the guard does nothing.
+//! The code that holds the token is expanded by [`grading_harness!`](crate::grading_harness!)
+//! into the graded test crate itself, which the lesson's library (the student's code) cannot
+//! name. Under plain `cargo test` neither variable is set and the guard does nothing.
 
 /// The environment variable naming the descriptor the grader's token is read from.
 pub const TOKEN_FD_VAR: &str = "COURSE_GRADE_TOKEN_FD";
