@@ -140,21 +140,30 @@ pub fn meet(port: u16) -> io::Result<()> {
     writeln!(stream, "{}", std::process::id())?;
     stream.set_read_timeout(Some(MEET_TIMEOUT))?;
     let mut line = String::new();
-    match BufReader::new(stream).read_line(&mut line) {
-        Ok(_) if line.trim() == "go" => Ok(()),
-        Ok(_) => Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("the rendezvous said {line:?}"),
-        )),
-        Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
-            Err(io::Error::new(
+    if let Err(e) = BufReader::new(stream).read_line(&mut line) {
+        // A read timeout shows up as `WouldBlock` on Linux.
+        let gave_up = matches!(
+            e.kind(),
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+        );
+        return Err(if gave_up {
+            io::Error::new(
                 io::ErrorKind::TimedOut,
                 format!(
                     "nobody else came to the rendezvous within {MEET_TIMEOUT:?}: the other \
                      processes were not running at the same time"
                 ),
-            ))
-        }
-        Err(e) => Err(e),
+            )
+        } else {
+            e
+        });
+    }
+    if line.trim() == "go" {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the rendezvous said {line:?}"),
+        ))
     }
 }

@@ -24,8 +24,8 @@ pub fn jobs() -> io::Result<()> {
     let pid = std::process::id();
     let mut out = io::stdout().lock();
     for line in io::stdin().lock().lines() {
-        let job = parse_job(line?.trim())
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        let job =
+            parse_job(line?.trim()).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
         writeln!(out, "{} {pid}", run_job(job))?;
         out.flush()?;
     }

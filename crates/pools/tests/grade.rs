@@ -22,7 +22,7 @@ use testkit::{Together, deadline};
 testkit::grading_harness!();
 
 /// Plenty for the right answer; a wrong one that blocks costs this much.
-const LIMIT: Duration = Duration::from_secs(3);
+const LIMIT: Duration = Duration::from_secs(2);
 
 /// A set of the threads that ran some jobs.
 #[derive(Clone, Default)]
