@@ -4,14 +4,14 @@
 //! hangs tells nobody anything, so every test that could block runs its body under [`deadline`],
 //! which turns "never finishes" into a failure with a clear message.
 //!
-//! Concurrency that a test demands must be seen, never timed: [`Together`] only lets threads
-//! through once enough of them are running at the same time.
+//! Concurrency is observed, never timed: [`Together`] only lets work through when enough
+//! threads run it at once.
 //!
 //! Graded tests also carry the grader's proof of a pass: see [`grading`] and
 //! [`grading_harness!`].
 
 pub mod grading;
-mod together;
+pub mod together;
 
 pub use together::Together;
 

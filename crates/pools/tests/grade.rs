@@ -3,7 +3,7 @@
 //! Each test checks the results, which threads ran the jobs (the pool's own, no more of them than
 //! asked for), and that they ran at the same time where that is the point: a [`Together`] or a
 //! `Barrier` opens only when enough threads arrive at once. Work done one job after another never
-//! gets past them, and the deadline says so.
+//! gets past them: `Together` refuses it after a while, the deadline ends a `Barrier`'s wait.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -164,7 +164,7 @@ fn run_all_catching_runs_jobs_at_once_on_its_workers() {
             .collect();
         let results = run_all_catching(3, jobs);
         assert_eq!(results, (0..30).map(Ok).collect::<Vec<_>>());
-        assert_on_workers(&together.threads(), 3, thread::current().id());
+        assert_on_workers(&together.ids(), 3, thread::current().id());
     });
 }
 
@@ -202,11 +202,7 @@ fn ordered_map_runs_in_parallel() {
             (0..12).collect(),
         );
         assert_eq!(out, (1..13).collect::<Vec<_>>());
-        assert_eq!(
-            together.threads().len(),
-            3,
-            "3 workers, not a thread per item"
-        );
+        assert_eq!(together.threads(), 3, "3 workers, not a thread per item");
     });
 }
 
