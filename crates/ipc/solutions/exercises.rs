@@ -52,20 +52,18 @@ pub fn add_ten_over_pipe(exe: &Path, xs: &[i64]) -> io::Result<Vec<i64>> {
     answers
 }
 
-/// Exercise 3: chunks of the inputs to `workers` children, answers in input order.
-pub fn map_in_processes(exe: &Path, inputs: &[u64], workers: usize) -> io::Result<Vec<(u64, u32)>> {
-    if inputs.is_empty() {
+/// Exercise 3: chunks of the jobs to `workers` children, answers in input order.
+pub fn map_in_processes(exe: &Path, jobs: &[Job], workers: usize) -> io::Result<Vec<(u64, u32)>> {
+    if jobs.is_empty() {
         return Ok(Vec::new());
     }
-    let chunk = inputs.len().div_ceil(workers.max(1));
-    // One thread per child: it writes the child's share, closes its stdin, reads the answers.
-    // Chunks come back in order, so concatenating them keeps the input order.
+    // One thread per child, all started before any is joined: the children run at once. Shares
+    // come back in order, so concatenating them keeps the input order.
     thread::scope(|s| {
-        let handles: Vec<_> = inputs
-            .chunks(chunk)
-            .map(|share| s.spawn(move || squares_in_one_child(exe, share)))
+        let handles: Vec<_> = shares(jobs, workers)
+            .map(|share| s.spawn(move || answers_of_one_child(exe, share)))
             .collect();
-        let mut out = Vec::with_capacity(inputs.len());
+        let mut out = Vec::with_capacity(jobs.len());
         for h in handles {
             out.extend(
                 h.join()
@@ -76,27 +74,45 @@ pub fn map_in_processes(exe: &Path, inputs: &[u64], workers: usize) -> io::Resul
     })
 }
 
-fn squares_in_one_child(exe: &Path, share: &[u64]) -> io::Result<Vec<(u64, u32)>> {
+/// `min(workers, len)` contiguous shares whose lengths differ by one at most (`len.div_ceil(n)`
+/// per share could leave the last workers with nothing: 7 jobs in shares of 2 is 4 shares).
+fn shares(jobs: &[Job], workers: usize) -> impl Iterator<Item = &[Job]> {
+    let count = workers.clamp(1, jobs.len().max(1));
+    let (size, extra) = (jobs.len() / count, jobs.len() % count);
+    let mut rest = jobs;
+    (0..count).map(move |i| {
+        let (share, tail) = rest.split_at(size + usize::from(i < extra));
+        rest = tail;
+        share
+    })
+}
+
+fn answers_of_one_child(exe: &Path, share: &[Job]) -> io::Result<Vec<(u64, u32)>> {
     let mut child = Command::new(exe)
-        .args(["child", "squares"])
+        .args(["child", "jobs"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()?;
     let mut to_child = child.stdin.take().ok_or_else(missing)?;
     let from_child = child.stdout.take().ok_or_else(missing)?;
-    // Write on a thread while this one reads: no pipe can fill up with nobody reading.
-    let requests: String = share.iter().map(|x| format!("{x}\n")).collect();
+    // Write on a thread while this one reads: no pipe can fill up with nobody reading. Dropping
+    // `to_child` at the end of the writer closes the child's stdin: its signal to end.
+    let requests: String = share.iter().map(|&job| job_spec(job) + "\n").collect();
     let writer = thread::spawn(move || to_child.write_all(requests.as_bytes()));
     let answers = BufReader::new(from_child)
         .lines()
         .map(|line| {
             let line = line?;
             let mut fields = line.split_whitespace();
-            let square = parse(fields.next().unwrap_or(""))?;
+            let answer = parse(fields.next().unwrap_or(""))?;
             let pid = parse(fields.next().unwrap_or(""))?;
-            Ok((square, pid))
+            Ok((answer, pid))
         })
         .collect::<io::Result<Vec<_>>>();
+    if answers.is_err() {
+        // Nobody reads the child any more: end it, or the writer may wait on a full pipe forever.
+        let _ = child.kill();
+    }
     let written = writer
         .join()
         .map_err(|_| io::Error::other("the writer panicked"))?;

@@ -3,7 +3,8 @@
 //! Every exercise gets `exe`, the path of the `ipc` binary, which plays the children through its
 //! hidden `child` subcommands (see [`crate::roles`]): in the tests it is
 //! `env!("CARGO_BIN_EXE_ipc")`, in your own program `std::env::current_exe()`. Wait for (reap)
-//! every child you start, and never leave one running when you return.
+//! every child you start, and never leave one running when you return: the tests look for
+//! leftover children, running or unreaped, of the thread that called the exercise.
 //!
 //! The lesson's children die with their parent (`PR_SET_PDEATHSIG`), and to the kernel the
 //! parent is the *thread* that started them: start a child on the thread that talks to it and
@@ -17,7 +18,8 @@ use crate::roles::ChildDied;
 
 /// Exercise 1: run `exe child square <n>` and return the number it prints on stdout.
 ///
-/// A child that fails (non-zero exit) or prints something that is not a number is an error.
+/// A child that cannot be started, fails (non-zero exit) or prints something that is not a
+/// number is an error.
 ///
 /// ```no_run
 /// # use std::path::Path;
@@ -35,6 +37,9 @@ pub fn square_in_child(exe: &Path, n: u64) -> io::Result<u64> {
 /// answer, request, answer... (the seeds' `parent_conn.send(32)` / `recv()`). Then close its
 /// stdin (its signal to end), wait for it, and return the answers in order.
 ///
+/// The tests ask tens of thousands of questions, far more than a pipe holds (64 KiB): send the
+/// next request only once the answer to the last one is in.
+///
 /// ```no_run
 /// # use std::path::Path;
 /// let exe = Path::new("target/debug/ipc");
@@ -46,25 +51,31 @@ pub fn add_ten_over_pipe(exe: &Path, xs: &[i64]) -> io::Result<Vec<i64>> {
     todo!()
 }
 
-/// Exercise 3: a map over worker processes. Start `workers` children `exe child squares` (each
-/// answers the line `<x * x> <its pid>` for every line `x` it reads, until its stdin closes),
-/// share the inputs among them so that every child gets some work (when there are at least as
-/// many inputs as workers), and return `(square, pid of the child that computed it)` **in input
-/// order**.
+/// Exercise 3: a map over worker processes. Start `workers` children `exe child jobs`, all
+/// running at the same time. Each reads one job per line on its stdin, written as
+/// [`crate::roles::job_spec`] writes it (`square:7`), and answers the line
+/// `<answer> <its pid>` for each, until its stdin closes. Share the jobs among the children so
+/// that every child gets some (when there are at least as many jobs as workers), and return
+/// `(answer, pid of the child that computed it)` **in input order**.
 ///
-/// Beware the pipe deadlock of the lesson: a child's answers fill its stdout pipe if nobody
-/// reads them while you keep writing. Writing a child's whole share and closing its stdin
-/// before reading is fine for small shares; reading on another thread always is.
+/// The tests check two things beyond the answers:
+/// - the children run at the same time: some jobs ([`Job::Meet`]) are answered only once
+///   `workers` children are running at once;
+/// - no pipe deadlock: each child's share is far larger than a pipe holds (64 KiB), and a
+///   child whose answers nobody reads stops reading its requests. Read a child's answers while
+///   its requests are still being written.
 ///
 /// ```no_run
 /// # use std::path::Path;
+/// use ipc::jobs::Job;
 /// let exe = Path::new("target/debug/ipc");
-/// let out = ipc::exercises::map_in_processes(exe, &[1, 2, 3], 2)?;
+/// let jobs = [Job::Square(1), Job::Square(2), Job::Square(3)];
+/// let out = ipc::exercises::map_in_processes(exe, &jobs, 2)?;
 /// assert_eq!(out.iter().map(|&(sq, _)| sq).collect::<Vec<_>>(), vec![1, 4, 9]);
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub fn map_in_processes(exe: &Path, inputs: &[u64], workers: usize) -> io::Result<Vec<(u64, u32)>> {
-    let _ = (exe, inputs, workers);
+pub fn map_in_processes(exe: &Path, jobs: &[Job], workers: usize) -> io::Result<Vec<(u64, u32)>> {
+    let _ = (exe, jobs, workers);
     todo!()
 }
 
@@ -92,8 +103,11 @@ pub fn increment_shared(path: &Path, n: u64) -> io::Result<()> {
 /// `exe child job <spec>` with `spec = crate::roles::job_spec(job)`. A child that succeeds
 /// prints its answer (a number) on stdout. A child that dies instead — `Job::Abort`
 /// (a signal), `Job::Panic` (exit code 101), `Job::Exit(code)` — must be reported as
-/// `Err(ChildDied { task, status })` with the index of its job and its exit status.
-/// Return one entry per job, in input order.
+/// `Err(ChildDied { task, status })` with the index of its job and its exit status, and the
+/// other jobs' answers still count. Return one entry per job, in input order.
+///
+/// The tests check that the children run at the same time: their [`Job::Meet`] jobs are
+/// answered only once every child is running.
 ///
 /// ```no_run
 /// # use std::path::Path;

@@ -33,6 +33,15 @@ pub enum Job {
     Panic,
     /// `std::process::exit(code)` mid-task.
     Exit(i32),
+    /// Wait at the [`crate::rendezvous::Rendezvous`] on `port` until enough processes are there
+    /// at once, then answer `value` (how the tests see children run at the same time). Panics,
+    /// like [`Job::Panic`], if the rendezvous never opens.
+    Meet {
+        /// The rendezvous' port on 127.0.0.1.
+        port: u16,
+        /// The answer.
+        value: u64,
+    },
 }
 
 /// What a worker of the lesson does with a [`Job`].
@@ -47,6 +56,10 @@ pub fn run_job(job: Job) -> u64 {
         Job::Abort => std::process::abort(),
         Job::Panic => panic!("job asked the worker to panic"),
         Job::Exit(code) => std::process::exit(code),
+        Job::Meet { port, value } => match crate::rendezvous::meet(port) {
+            Ok(()) => value,
+            Err(e) => panic!("meeting at port {port}: {e}"),
+        },
     }
 }
 

@@ -17,7 +17,8 @@
 //! - [`jobs`]: what the lesson's own pool workers run (and ways to die on purpose);
 //! - [`cost`]: the cost of a process vs a thread;
 //! - [`transport`]: one message there and back by pipe, ipc-channel and mapping (the benches);
-//! - [`roles`]: small children the exercises talk to.
+//! - [`roles`]: small children the exercises talk to;
+//! - [`rendezvous`]: how the graded tests see children run at the same time.
 
 pub mod bigdata;
 pub mod channel;
@@ -28,6 +29,7 @@ pub mod jobs;
 pub mod memory;
 pub mod pipe;
 pub mod pool;
+pub mod rendezvous;
 pub mod roles;
 pub mod shared;
 pub mod transport;

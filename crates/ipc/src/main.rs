@@ -103,7 +103,7 @@ enum Role {
     Square {
         n: u64,
     },
-    Squares,
+    Jobs,
     Increment {
         path: PathBuf,
         n: u64,
@@ -185,7 +185,7 @@ fn run_child(role: Role) -> Result<()> {
         } => shared::child_main(path, increments, mode, processes)?,
         Role::Noop => {}
         Role::Square { n } => roles::square(n),
-        Role::Squares => roles::squares()?,
+        Role::Jobs => roles::jobs()?,
         Role::Increment { path, n } => ipc::exercises::increment_shared(&path, n)?,
         Role::Job { job } => roles::job(job),
         Role::PoolHolder { workers } => roles::pool_holder(workers)?,

@@ -2,10 +2,11 @@
 //!
 //! - `child square <n>` prints `n * n` and exits;
 //! - `child pipe` answers `x + 10` for each line `x` (see [`crate::pipe`]);
-//! - `child squares` answers `<x * x> <its pid>` for each line `x`, until stdin closes;
+//! - `child jobs` answers `<answer> <its pid>` for each line holding a [`Job`] (as [`job_spec`]
+//!   writes it), until stdin closes;
 //! - `child increment <path> <n>` runs the student's [`crate::exercises::increment_shared`];
 //! - `child job <job>` runs one [`Job`] (`square:7`, `sleep:50:3`, `pid`, `abort`, `panic`,
-//!   `exit:3`) and prints its answer;
+//!   `exit:3`, `meet:<port>:<value>`) and prints its answer;
 //! - `child pool-holder <workers>` starts a process pool, prints its workers' pids and keeps
 //!   them busy for a minute (the tests kill it with `SIGKILL` to show its workers die too).
 
@@ -18,17 +19,14 @@ pub fn square(n: u64) {
     println!("{}", n * n);
 }
 
-/// `child squares`: one answer line per request line.
-pub fn squares() -> io::Result<()> {
+/// `child jobs`: one answer line per job line.
+pub fn jobs() -> io::Result<()> {
     let pid = std::process::id();
     let mut out = io::stdout().lock();
     for line in io::stdin().lock().lines() {
-        let line = line?;
-        let x: u64 = line
-            .trim()
-            .parse()
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{line:?}: {e}")))?;
-        writeln!(out, "{} {pid}", x * x)?;
+        let job =
+            parse_job(line?.trim()).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        writeln!(out, "{} {pid}", run_job(job))?;
         out.flush()?;
     }
     Ok(())
@@ -55,8 +53,13 @@ pub fn parse_job(spec: &str) -> Result<Job, String> {
         ["exit", code] => Ok(Job::Exit(
             code.parse().map_err(|e| format!("{spec:?}: {e}"))?,
         )),
+        ["meet", port, value] => Ok(Job::Meet {
+            port: port.parse().map_err(|e| format!("{spec:?}: {e}"))?,
+            value: num(value)?,
+        }),
         _ => Err(format!(
-            "unknown job {spec:?} (square:N, sleep:MS:VALUE, pid, abort, panic, exit:CODE)"
+            "unknown job {spec:?} (square:N, sleep:MS:VALUE, pid, abort, panic, exit:CODE, \
+             meet:PORT:VALUE)"
         )),
     }
 }
@@ -70,6 +73,7 @@ pub fn job_spec(job: Job) -> String {
         Job::Abort => "abort".into(),
         Job::Panic => "panic".into(),
         Job::Exit(code) => format!("exit:{code}"),
+        Job::Meet { port, value } => format!("meet:{port}:{value}"),
     }
 }
 

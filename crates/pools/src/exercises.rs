@@ -38,7 +38,8 @@ impl MiniPool {
         todo!()
     }
 
-    /// Queues `job` to run on some worker and returns at once.
+    /// Queues `job` to run on some worker and returns at once. Jobs run on the pool's workers
+    /// only (never on the caller's thread, never on a thread of their own), several at once.
     pub fn execute(&self, job: impl FnOnce() + Send + 'static) {
         let _ = job;
         todo!()
@@ -56,8 +57,8 @@ pub type BoxedJob<R> = Box<dyn FnOnce() -> R + Send + 'static>;
 
 /// Exercise 2 — a pool that survives panicking jobs.
 ///
-/// Run every job on at most `workers` threads (not a thread per job) and return their results in
-/// the order of `jobs`. A job that panics gives `Err(message)` with its panic message (`"boom"`
+/// Run every job on `workers` threads of your own, running at the same time (not on the
+/// caller's thread, not a thread per job), and return their results in the order of `jobs`. A job that panics gives `Err(message)` with its panic message (`"boom"`
 /// for `panic!("boom")`), and the worker that ran it goes on with the next job.
 ///
 /// ```no_run
@@ -75,8 +76,8 @@ pub fn run_all_catching<R: Send + 'static>(
 
 /// Exercise 3 — an ordered parallel map.
 ///
-/// Apply `f` to every item on `workers` threads at once and return the results **in input
-/// order**, whatever order they finish in.
+/// Apply `f` to every item on `workers` threads at once (not a thread per item) and return the
+/// results **in input order**, whatever order they finish in.
 ///
 /// ```no_run
 /// # use pools::exercises::ordered_map;
@@ -94,8 +95,9 @@ where
 
 /// Exercise 4 — `imap_unordered`: results as they finish.
 ///
-/// Start applying `f` to every item on `workers` threads and return **at once** a receiver on
-/// which `(input index, result)` pairs arrive in completion order, each as soon as it is ready.
+/// Start applying `f` to every item on `workers` threads (not a thread per item) and return
+/// **at once** a receiver on which `(input index, result)` pairs arrive in completion order, each
+/// as soon as it is ready.
 /// The receiver's iterator ends when every item has been delivered.
 ///
 /// ```no_run

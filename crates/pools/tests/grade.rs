@@ -1,22 +1,55 @@
 //! Grading tests of the pools exercises (`cargo xtask grade`; each runs alone in its process).
+//!
+//! Each test checks the results, which threads ran the jobs (the pool's own, no more of them than
+//! asked for), and that they ran at the same time where that is the point: a [`Together`] or a
+//! `Barrier` opens only when enough threads arrive at once. Work done one job after another never
+//! gets past them: `Together` refuses it after a while, the deadline ends a `Barrier`'s wait.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex, mpsc};
-use std::thread;
+use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use pools::ThreadPool;
 use pools::exercises::{
     BoxedJob, MiniPool, ordered_map, run_all_catching, sum_of_squares, unordered_results,
 };
-use testkit::deadline;
+use testkit::{Together, deadline};
 
 // The grader counts a test as passed only on the proof this harness writes when the test
 // returns normally: every test starts with `let _pass = harness::start();`.
 testkit::grading_harness!();
 
-const LIMIT: Duration = Duration::from_secs(5);
+/// Plenty for the right answer; a wrong one that blocks costs this much.
+const LIMIT: Duration = Duration::from_secs(2);
+
+/// A set of the threads that ran some jobs.
+#[derive(Clone, Default)]
+struct Threads(Arc<Mutex<HashSet<ThreadId>>>);
+
+impl Threads {
+    fn record(&self) {
+        self.0.lock().unwrap().insert(thread::current().id());
+    }
+
+    fn seen(&self) -> HashSet<ThreadId> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// The jobs ran on at most `workers` threads, none of them the caller's.
+fn assert_on_workers(threads: &HashSet<ThreadId>, workers: usize, caller: ThreadId) {
+    assert!(
+        !threads.contains(&caller),
+        "the jobs must run on the pool's threads, not on the caller's"
+    );
+    assert!(
+        threads.len() <= workers,
+        "{} threads ran the jobs of {workers} workers: a thread per job is not a pool",
+        threads.len()
+    );
+}
 
 #[test]
 fn mini_pool_runs_every_job() {
@@ -24,9 +57,11 @@ fn mini_pool_runs_every_job() {
     deadline(LIMIT, || {
         let pool = MiniPool::new(4);
         let count = Arc::new(AtomicUsize::new(0));
+        let threads = Threads::default();
         for _ in 0..200 {
-            let count = Arc::clone(&count);
+            let (count, threads) = (Arc::clone(&count), threads.clone());
             pool.execute(move || {
+                threads.record();
                 count.fetch_add(1, Ordering::SeqCst);
             });
         }
@@ -36,6 +71,7 @@ fn mini_pool_runs_every_job() {
             200,
             "every job runs exactly once"
         );
+        assert_on_workers(&threads.seen(), 4, thread::current().id());
     });
 }
 
@@ -85,12 +121,12 @@ fn mini_pool_join_finishes_the_queue() {
 fn run_all_catching_survives_panics() {
     let _pass = harness::start();
     deadline(LIMIT, || {
-        let threads = Arc::new(Mutex::new(HashSet::new()));
+        let threads = Threads::default();
         let jobs: Vec<BoxedJob<u32>> = (0..40u32)
             .map(|i| {
-                let threads = Arc::clone(&threads);
+                let threads = threads.clone();
                 Box::new(move || {
-                    threads.lock().unwrap().insert(thread::current().id());
+                    threads.record();
                     if i % 3 == 0 {
                         panic!("job {i} failed");
                     }
@@ -107,10 +143,28 @@ fn run_all_catching_survives_panics() {
                 assert_eq!(result, Ok(i as u32 * 10));
             }
         }
-        assert!(
-            threads.lock().unwrap().len() <= 2,
-            "at most `workers` threads: a panicking job must not cost its worker"
-        );
+        assert_on_workers(&threads.seen(), 2, thread::current().id());
+    });
+}
+
+#[test]
+fn run_all_catching_runs_jobs_at_once_on_its_workers() {
+    let _pass = harness::start();
+    deadline(LIMIT, || {
+        // Each worker's first job waits until all three workers have one.
+        let together = Together::new(3);
+        let jobs: Vec<BoxedJob<usize>> = (0..30usize)
+            .map(|i| {
+                let together = together.clone();
+                Box::new(move || {
+                    together.arrive();
+                    i
+                }) as BoxedJob<usize>
+            })
+            .collect();
+        let results = run_all_catching(3, jobs);
+        assert_eq!(results, (0..30).map(Ok).collect::<Vec<_>>());
+        assert_on_workers(&together.ids(), 3, thread::current().id());
     });
 }
 
@@ -136,17 +190,19 @@ fn ordered_map_keeps_input_order() {
 fn ordered_map_runs_in_parallel() {
     let _pass = harness::start();
     deadline(LIMIT, || {
-        // Two items that wait for each other: they only finish if they run at the same time.
-        let barrier = Barrier::new(2);
+        // Each thread's first item waits until three threads have one: only three threads
+        // running at once get past it.
+        let together = Together::new(3);
         let out = ordered_map(
-            2,
+            3,
             |x: u32| {
-                barrier.wait();
+                together.arrive();
                 x + 1
             },
-            vec![1, 2],
+            (0..12).collect(),
         );
-        assert_eq!(out, [2, 3]);
+        assert_eq!(out, (1..13).collect::<Vec<_>>());
+        assert_eq!(together.threads(), 3, "3 workers, not a thread per item");
     });
 }
 
@@ -185,7 +241,13 @@ fn unordered_results_arrive_as_they_finish() {
 fn unordered_results_delivers_every_item_once() {
     let _pass = harness::start();
     deadline(LIMIT, || {
-        let mut seen: Vec<(usize, u64)> = unordered_results(3, |x: u64| x * 2, (0..500).collect())
+        let threads = Threads::default();
+        let recorder = threads.clone();
+        let work = move |x: u64| {
+            recorder.record();
+            x * 2
+        };
+        let mut seen: Vec<(usize, u64)> = unordered_results(3, work, (0..500).collect())
             .into_iter()
             .collect();
         seen.sort_unstable();
@@ -193,19 +255,28 @@ fn unordered_results_delivers_every_item_once() {
             seen,
             (0..500).map(|i| (i as usize, i * 2)).collect::<Vec<_>>()
         );
+        assert_on_workers(&threads.seen(), 3, thread::current().id());
     });
 }
 
 #[test]
-fn sum_of_squares_is_exact() {
+fn sum_of_squares_is_exact_on_the_pool() {
     let _pass = harness::start();
     deadline(LIMIT, || {
         let pool = ThreadPool::new(4).unwrap();
         assert_eq!(sum_of_squares(&pool, 0), 0);
-        assert_eq!(sum_of_squares(&pool, 4), 14);
-        assert_eq!(sum_of_squares(&pool, 7), 91);
-        let n: u64 = 1_000_000;
-        assert_eq!(sum_of_squares(&pool, n), (n - 1) * n * (2 * n - 1) / 6);
+        for n in [1, 4, 7, 10_001, 100_000u64] {
+            let before = pool.submitted_jobs();
+            assert_eq!(
+                sum_of_squares(&pool, n),
+                (n - 1) * n * (2 * n - 1) / 6,
+                "n = {n}"
+            );
+            assert!(
+                pool.submitted_jobs() > before,
+                "n = {n}: the work must run on the pool"
+            );
+        }
     });
 }
 
@@ -214,7 +285,7 @@ fn sum_of_squares_chooses_a_good_chunk_size() {
     let _pass = harness::start();
     deadline(LIMIT, || {
         let pool = ThreadPool::new(4).unwrap();
-        let n: u64 = 1_000_000;
+        let n: u64 = 200_000;
         assert_eq!(sum_of_squares(&pool, n), (n - 1) * n * (2 * n - 1) / 6);
         let jobs = pool.submitted_jobs();
         assert!(
