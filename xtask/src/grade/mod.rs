@@ -526,14 +526,10 @@ fn self_test_wrong_answers(
 ) -> anyhow::Result<Vec<String>> {
     let crate_dir = root.join("crates").join(lesson);
     let (answers, mut problems) = wrong::discover(&crate_dir, manifest, lesson)?;
-    // Every exercise must have one. Until every lesson's wrong/ folder is written (issue 13),
-    // the missing ones are listed rather than failed.
-    let uncovered = wrong::uncovered(manifest, lesson, &answers);
-    if !uncovered.is_empty() {
-        println!(
-            "    {lesson}: no known-wrong answer yet for {}",
-            uncovered.join(", ")
-        );
+    for item in wrong::uncovered(manifest, lesson, &answers) {
+        problems.push(format!(
+            "{lesson}: exercise `{item}` has no known-wrong answer in crates/{lesson}/wrong/"
+        ));
     }
     if answers.is_empty() {
         return Ok(problems);
