@@ -179,32 +179,23 @@ pub fn run_way(addr: SocketAddr, way: Way, config: &Config) -> Result<WayReport,
         Way::WorkerPool => config.pool_workers.min(n),
         Way::Tasks | Way::ThreadPerRequest => n,
     };
-    let path = format!("/hold?ms={}", config.hold.as_millis());
-    // Generous: a request is late only if something is badly wrong, and then it must still end.
-    let limit = config.hold + Duration::from_secs(30);
-    let server_error = Error::io(format!("asking the server at {addr} for its counters"));
-    server::reset_stats(addr).map_err(server_error)?;
+    let counters = || Error::io(format!("asking the server at {addr} for its counters"));
+    server::reset_stats(addr).map_err(counters())?;
     // Without clear_refs (not Linux) the peak is the process's peak so far: still an upper bound.
     let _ = resources::reset_peak_rss();
     let rss_before = resources::rss();
     let start = Instant::now();
-    let (tally, stopped) = match way {
-        Way::Tasks => (tasks(addr, &path, n, limit)?, None),
-        Way::WorkerPool => worker_pool(addr, &path, n, concurrency, limit),
-        Way::ThreadPerRequest => thread_per_request(addr, &path, n, limit),
-    };
+    let batch = requests(addr, way, n, concurrency, config.hold)?;
     let wall = start.elapsed();
     let peak_rss = resources::peak_rss();
-    let stats = server::fetch_stats(addr).map_err(Error::io(format!(
-        "asking the server at {addr} for its counters"
-    )))?;
+    let stats = server::fetch_stats(addr).map_err(counters())?;
     Ok(WayReport {
         way,
         concurrency,
-        completed: tally.completed,
-        failed: n - tally.completed,
-        first_error: tally.first_error,
-        stopped,
+        completed: batch.completed,
+        failed: n - batch.completed,
+        first_error: batch.first_error,
+        stopped: batch.stopped,
         wall,
         ideal: config.hold * n.div_ceil(concurrency) as u32,
         rss_before,
@@ -213,14 +204,18 @@ pub fn run_way(addr: SocketAddr, way: Way, config: &Config) -> Result<WayReport,
     })
 }
 
-/// Requests answered, and the first failure.
+/// How a batch of requests went.
 #[derive(Debug, Default)]
-struct Tally {
-    completed: usize,
-    first_error: Option<String>,
+pub struct Batch {
+    /// Requests answered with `200`.
+    pub completed: usize,
+    /// The first failure, as an example.
+    pub first_error: Option<String>,
+    /// Why the batch stopped early, if the machine refused a thread.
+    pub stopped: Option<String>,
 }
 
-impl Tally {
+impl Batch {
     fn add(&mut self, outcome: Result<server::Answer, String>) {
         match outcome {
             Ok(answer) if answer.status == 200 => self.completed += 1,
@@ -233,7 +228,7 @@ impl Tally {
         self.first_error.get_or_insert(error);
     }
 
-    fn merge(&mut self, other: Tally) {
+    fn merge(&mut self, other: Batch) {
         self.completed += other.completed;
         if let Some(error) = other.first_error {
             self.fail(error);
@@ -241,8 +236,27 @@ impl Tally {
     }
 }
 
+/// Sends `n` requests to the slow server at `addr`, each asking to be held `hold`, the way `way`
+/// says; `concurrency` is the worker pool's size (the other ways start every request at once).
+pub fn requests(
+    addr: SocketAddr,
+    way: Way,
+    n: usize,
+    concurrency: usize,
+    hold: Duration,
+) -> Result<Batch, Error> {
+    let path = format!("/hold?ms={}", hold.as_millis());
+    // Generous: a request is late only if something is badly wrong, and then it must still end.
+    let limit = hold + Duration::from_secs(30);
+    Ok(match way {
+        Way::Tasks => tasks(addr, &path, n, limit)?,
+        Way::WorkerPool => worker_pool(addr, &path, n, concurrency.max(1), limit),
+        Way::ThreadPerRequest => thread_per_request(addr, &path, n, limit),
+    })
+}
+
 /// One task per request on a multi-threaded runtime (a worker thread per core).
-fn tasks(addr: SocketAddr, path: &str, n: usize, limit: Duration) -> Result<Tally, Error> {
+fn tasks(addr: SocketAddr, path: &str, n: usize, limit: Duration) -> Result<Batch, Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -259,55 +273,44 @@ fn tasks(addr: SocketAddr, path: &str, n: usize, limit: Duration) -> Result<Tall
                 }
             });
         }
-        let mut tally = Tally::default();
+        let mut batch = Batch::default();
         while let Some(joined) = requests.join_next().await {
-            tally.add(
+            batch.add(
                 joined
                     .map_err(|e| e.to_string())
                     .and_then(|outcome| outcome),
             );
         }
-        tally
+        batch
     }))
 }
 
 /// `workers` threads, each taking the next request until there are none left.
-fn worker_pool(
-    addr: SocketAddr,
-    path: &str,
-    n: usize,
-    workers: usize,
-    limit: Duration,
-) -> (Tally, Option<String>) {
+fn worker_pool(addr: SocketAddr, path: &str, n: usize, workers: usize, limit: Duration) -> Batch {
     let next = AtomicUsize::new(0);
     let work = || {
-        let mut tally = Tally::default();
+        let mut batch = Batch::default();
         while next.fetch_add(1, Ordering::Relaxed) < n {
-            tally.add(server::get_blocking(addr, path, limit).map_err(|e| e.to_string()));
+            batch.add(server::get_blocking(addr, path, limit).map_err(|e| e.to_string()));
         }
-        tally
+        batch
     };
     spawn_all(workers, &work)
 }
 
 /// One thread per request, all started at once.
-fn thread_per_request(
-    addr: SocketAddr,
-    path: &str,
-    n: usize,
-    limit: Duration,
-) -> (Tally, Option<String>) {
+fn thread_per_request(addr: SocketAddr, path: &str, n: usize, limit: Duration) -> Batch {
     let work = || {
-        let mut tally = Tally::default();
-        tally.add(server::get_blocking(addr, path, limit).map_err(|e| e.to_string()));
-        tally
+        let mut batch = Batch::default();
+        batch.add(server::get_blocking(addr, path, limit).map_err(|e| e.to_string()));
+        batch
     };
     spawn_all(n, &work)
 }
 
-/// Runs `work` on `count` scoped threads and adds up their tallies. If the machine refuses a
-/// thread, no more are started: the ones running finish, and the reason is returned.
-fn spawn_all(count: usize, work: &(impl Fn() -> Tally + Sync)) -> (Tally, Option<String>) {
+/// Runs `work` on `count` scoped threads and adds up their batches. If the machine refuses a
+/// thread, no more are started: the ones running finish, and the batch says why it stopped.
+fn spawn_all(count: usize, work: &(impl Fn() -> Batch + Sync)) -> Batch {
     thread::scope(|scope| {
         let mut handles = Vec::with_capacity(count);
         let mut stopped = None;
@@ -320,14 +323,17 @@ fn spawn_all(count: usize, work: &(impl Fn() -> Tally + Sync)) -> (Tally, Option
                 }
             }
         }
-        let mut tally = Tally::default();
+        let mut batch = Batch {
+            stopped,
+            ..Batch::default()
+        };
         for handle in handles {
             match handle.join() {
-                Ok(part) => tally.merge(part),
-                Err(_) => tally.fail("a thread panicked".into()),
+                Ok(part) => batch.merge(part),
+                Err(_) => batch.fail("a thread panicked".into()),
             }
         }
-        (tally, stopped)
+        batch
     })
 }
 
@@ -356,14 +362,17 @@ pub fn spawn_cost(samples: usize) -> std::io::Result<SpawnCost> {
     let thread = start.elapsed() / samples as u32;
 
     let runtime = tokio::runtime::Builder::new_multi_thread().build()?;
-    let task = runtime.block_on(async {
-        let start = Instant::now();
-        let tasks: Vec<_> = (0..samples).map(|_| tokio::spawn(async {})).collect();
-        for task in tasks {
-            let _ = task.await;
-        }
-        start.elapsed() / samples as u32
-    });
+    // Timed inside a task, on a worker thread, where tasks are spawned in real programs.
+    let task = runtime
+        .block_on(runtime.spawn(async move {
+            let start = Instant::now();
+            let tasks: Vec<_> = (0..samples).map(|_| tokio::spawn(async {})).collect();
+            for task in tasks {
+                let _ = task.await;
+            }
+            start.elapsed() / samples as u32
+        }))
+        .map_err(std::io::Error::other)?;
     Ok(SpawnCost {
         samples,
         thread,

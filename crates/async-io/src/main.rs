@@ -3,13 +3,14 @@
 //!
 //! `async-io` alone runs every demo briefly; `async-io <demo> --help` shows each demo's options.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
 use async_io::c10k::{self, Way};
-use async_io::server::{ServerProcess, SlowServer};
+use async_io::server::{self, ServerProcess};
 use async_io::{Error, blocking, cancel, download, future, resources, shared_state, shutdown};
 use clap::{Args, Parser, Subcommand};
 use downloader::LocalServer;
@@ -328,40 +329,12 @@ fn shutdown_demo(grace_ms: u64) -> anyhow::Result<ExitCode> {
 }
 
 fn serve(args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    let limits = resources::raise_open_files().context("raising the open-files limit")?;
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
-    let server = SlowServer::start_on(addr, Duration::from_millis(args.hold_ms))
-        .with_context(|| format!("listening on {addr}"))?;
-    // The first line is read by `ServerProcess::spawn`: it must name the URL.
-    println!(
-        "listening on http://{} (each request held {} ms; up to {} connections; Ctrl-C stops)",
-        server.addr(),
-        args.hold_ms,
-        limits.max_connections()
-    );
-    println!(
-        "  try: curl -s http://{0}/hold   curl -s 'http://{0}/hold?ms=100'   curl -s http://{0}/stats",
-        server.addr()
-    );
-    let waiting = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()
-        .context("starting a runtime to wait for Ctrl-C")?;
-    let reason = waiting.block_on(async {
-        tokio::select! {
-            signal = shutdown::terminal() => match signal {
-                Ok(()) => "a signal",
-                Err(_) => "no signal handler",
-            },
-            () = shutdown::stdin_closed(), if args.exit_with_parent => "standard input closed",
-        }
-    });
-    let grace = Duration::from_millis(args.grace_ms);
-    println!(
-        "stopping ({reason}): no new connections; up to {} ms for the ones in flight",
-        args.grace_ms
-    );
-    let report = server.shutdown(grace).context("stopping the server")?;
+    let report = server::run_as_process(&server::ProcessOptions {
+        addr: SocketAddr::from(([127, 0, 0, 1], args.port)),
+        hold: Duration::from_millis(args.hold_ms),
+        grace: Duration::from_millis(args.grace_ms),
+        exit_with_parent: args.exit_with_parent,
+    })?;
     println!("stopped: {report}");
     Ok(ExitCode::SUCCESS)
 }

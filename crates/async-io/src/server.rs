@@ -40,6 +40,7 @@ use tokio::sync::oneshot;
 
 use crate::error::Error;
 use crate::gauge::Gauge;
+use crate::resources;
 use crate::shutdown::{self, ShutdownReport};
 
 /// The longest hold a request may ask for.
@@ -342,17 +343,26 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `exe serve --hold-ms … --exit-with-parent` and reads the address it prints.
+    /// Starts `exe serve --exit-with-parent --hold-ms …` (the lesson's binary) and reads the
+    /// address it prints.
     pub fn spawn(exe: &Path, hold: Duration) -> Result<ServerProcess, Error> {
         let mut command = Command::new(exe);
         command
             .args(["serve", "--exit-with-parent", "--hold-ms"])
-            .arg(hold.as_millis().to_string())
+            .arg(hold.as_millis().to_string());
+        ServerProcess::spawn_command(command)
+    }
+
+    /// Starts `command`, a program that runs [`run_as_process`] with `exit_with_parent` (a bench
+    /// re-executing itself, say), and reads the address it prints.
+    pub fn spawn_command(mut command: Command) -> Result<ServerProcess, Error> {
+        command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
+        let program = command.get_program().to_string_lossy().into_owned();
         let mut child = ChildGuard::spawn(&mut command)
-            .map_err(Error::io(format!("starting {} serve", exe.display())))?;
+            .map_err(Error::io(format!("starting the server {program}")))?;
         let stdin = child.stdin.take();
         let stdout = child
             .stdout
@@ -385,6 +395,64 @@ impl Drop for ServerProcess {
         self.stdin.take();
         let _ = self.child.finish_within(Duration::from_secs(2));
     }
+}
+
+/// How to run the server as a process of its own.
+#[derive(Debug, Clone, Copy)]
+pub struct ProcessOptions {
+    /// Where to listen (port 0: a free one).
+    pub addr: SocketAddr,
+    /// How long each request is held.
+    pub hold: Duration,
+    /// How long the requests in flight may take to finish after the stop.
+    pub grace: Duration,
+    /// Also stop when standard input closes: the parent went away.
+    pub exit_with_parent: bool,
+}
+
+/// The body of the server as a program (`async-io serve`, and benches that re-execute themselves
+/// as the server): raises the open-files limit, starts the server, prints
+/// `listening on http://ADDR …` (the line [`ServerProcess::spawn`] waits for), serves until Ctrl-C,
+/// `SIGTERM` or, with `exit_with_parent`, the end of standard input, then shuts down gracefully.
+pub fn run_as_process(options: &ProcessOptions) -> Result<ShutdownReport, Error> {
+    let limits =
+        resources::raise_open_files().map_err(Error::io("raising the open-files limit"))?;
+    let server = SlowServer::start_on(options.addr, options.hold)
+        .map_err(Error::io(format!("listening on {}", options.addr)))?;
+    println!(
+        "listening on http://{} (each request held {} ms; room for {} connections; Ctrl-C stops)",
+        server.addr(),
+        options.hold.as_millis(),
+        limits.max_connections()
+    );
+    println!(
+        "  try: curl -s http://{0}/hold   curl -s 'http://{0}/hold?ms=100'   curl -s http://{0}/stats",
+        server.addr()
+    );
+    // The parent reads this line through a pipe: send it now, not when a buffer fills.
+    let _ = io::stdout().flush();
+    let waiting = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(Error::io("starting a runtime to wait for a signal"))?;
+    let reason = waiting.block_on(async {
+        tokio::select! {
+            signal = shutdown::terminal() => match signal {
+                Ok(()) => "a signal".to_string(),
+                Err(error) => format!("no signal handler: {error}"),
+            },
+            () = shutdown::stdin_closed(), if options.exit_with_parent => {
+                "standard input closed".to_string()
+            }
+        }
+    });
+    println!(
+        "stopping ({reason}): no new connections; up to {} ms for the ones in flight",
+        options.grace.as_millis()
+    );
+    server
+        .shutdown(options.grace)
+        .map_err(Error::io("stopping the server"))
 }
 
 /// The first line a child prints, or an error if it prints none within `limit`. The rest of its
