@@ -138,6 +138,12 @@ pub struct Report {
     pub spawn_cost: SpawnCost,
     /// One entry per way, in the order measured.
     pub ways: Vec<WayReport>,
+    /// The same batch by tasks with no hold at all: what the connections themselves cost
+    /// (connect, ask, answer, close), the part of the wall time that is not waiting.
+    #[serde(serialize_with = "crate::report::seconds")]
+    pub no_hold: Duration,
+    /// The machine's 1-minute load average when the run ended.
+    pub load_average: Option<f64>,
 }
 
 impl Report {
@@ -162,12 +168,23 @@ pub fn run(addr: SocketAddr, config: &Config) -> Result<Report, Error> {
         .iter()
         .map(|&way| run_way(addr, way, config))
         .collect::<Result<_, _>>()?;
+    let start = Instant::now();
+    requests(
+        addr,
+        Way::Tasks,
+        config.connections,
+        config.connections,
+        Duration::ZERO,
+    )?;
+    let no_hold = start.elapsed();
     Ok(Report {
         config: config.clone(),
         open_files,
         cores: thread::available_parallelism().map_or(1, |n| n.get()),
         spawn_cost,
         ways,
+        no_hold,
+        load_average: resources::load_average(),
     })
 }
 
@@ -411,6 +428,15 @@ impl std::fmt::Display for Report {
                 writeln!(f, "  {} first failure: {error}", way.way.name())?;
             }
         }
+        writeln!(
+            f,
+            "The same {n} requests by tasks with no hold: {}. That is the overhead above the ideal: \
+             connecting, asking, answering and closing {n} times, on {} cores (load average {}).",
+            human(self.no_hold),
+            self.cores,
+            self.load_average
+                .map_or("unknown".into(), |l| format!("{l:.1}"))
+        )?;
         let cost = &self.spawn_cost;
         write!(
             f,

@@ -29,7 +29,7 @@ use serde::Serialize;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::watch;
 
-use crate::download::AsyncDownloader;
+use crate::download::{self, AsyncDownloader};
 use crate::error::Error;
 use crate::report::human;
 
@@ -213,11 +213,7 @@ pub fn left_behind(folder: &Path) -> LeftBehind {
         .into_iter()
         .flatten()
         .flatten()
-        .filter(|entry| {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with(".download-") && name.ends_with(".part")
-        })
+        .filter(|entry| download::is_temporary(&entry.file_name().to_string_lossy()))
         .count();
     LeftBehind {
         final_file,

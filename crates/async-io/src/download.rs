@@ -38,12 +38,18 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde::Serialize;
 use tokio::io::AsyncWriteExt;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::error::Error;
-use crate::report::{human, mib};
+use crate::report::human;
 use crate::resources;
+
+/// How the temporary file of a download in progress is named: `.download-XXXXXX.part`, as the
+/// downloader lesson names its own.
+pub const TEMP_PREFIX: &str = ".download-";
+/// See [`TEMP_PREFIX`].
+pub const TEMP_SUFFIX: &str = ".part";
 
 /// The most threads tokio may start for file operations in [`download_all`].
 pub const BLOCKING_THREADS: usize = 8;
@@ -152,8 +158,8 @@ pub async fn save(mut body: Incoming, dest: &Path, config: &Config) -> Result<u6
     };
     let dir = dest.parent().unwrap_or(Path::new("."));
     let temp = tempfile::Builder::new()
-        .prefix(".download-")
-        .suffix(".part")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(file_error)?;
     let mut file = tokio::fs::File::from_std(temp.as_file().try_clone().map_err(file_error)?);
@@ -217,13 +223,33 @@ pub async fn download_jobs(
         .collect()
 }
 
+/// A stop signal for a batch: `true` sent on the other end (a Ctrl-C handler's) stops it.
+pub type Stop = watch::Receiver<bool>;
+
+/// A [`Stop`] that never fires.
+pub fn never_stop() -> Stop {
+    watch::channel(false).1
+}
+
+/// Completes when `stop` says so; never, if its sender is gone without saying it.
+async fn stopped(mut stop: Stop) {
+    if stop.wait_for(|&stop| stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
 /// Downloads `urls` into `out_dir` with tasks, at most `limit` in flight, on a runtime of
 /// [`BLOCKING_THREADS`] file threads; the same [`Summary`] as the downloader's strategies.
+///
+/// When `stop` fires, the batch is dropped where it stands: every task is aborted at its current
+/// `.await` and its temporary file deletes itself ([`save`]); the result is
+/// [`Error::Interrupted`], and only complete files are left.
 pub fn download_all(
     urls: &[String],
     out_dir: &Path,
     limit: usize,
     config: Config,
+    stop: &Stop,
 ) -> Result<Summary, Error> {
     prepare_output_dir(out_dir)?;
     let jobs = plan(urls, out_dir);
@@ -235,8 +261,11 @@ pub fn download_all(
     let start = Instant::now();
     let results = runtime.block_on(async {
         let downloader = AsyncDownloader::new(config);
-        download_jobs(&downloader, &jobs, limit).await
-    });
+        tokio::select! {
+            results = download_jobs(&downloader, &jobs, limit) => Ok(results),
+            () = stopped(stop.clone()) => Err(Error::Interrupted),
+        }
+    })?;
     let elapsed = start.elapsed();
     Ok(Summary {
         results: jobs.into_iter().zip(results).collect(),
@@ -256,7 +285,8 @@ pub struct Measured {
     pub failed: usize,
     /// Bytes written.
     pub bytes: u64,
-    /// Peak resident memory of the process during the batch (server included), in bytes.
+    /// Peak resident memory of the process during the batch, in bytes: the local server, with a
+    /// thread per connection, included.
     pub peak_rss: Option<u64>,
     /// The most requests the server answered at once.
     pub server_peak: usize,
@@ -293,12 +323,17 @@ pub struct Comparison {
 /// Downloads `count` gallery images ([`gallery`]) from the downloader's local server for each
 /// count, with the threaded worker pool and with tasks, both at most `limit` in flight, into
 /// `out_dir/<count>/worker-pool` and `out_dir/<count>/tasks`, and compares the files.
+///
+/// `stop` is checked before every batch and interrupts the task batches at once; a threaded batch
+/// in progress runs to its end (each download is bounded by its timeouts), the way a thread must
+/// be asked rather than told.
 pub fn compare(
     server: &LocalServer,
     out_dir: &Path,
     counts: &[usize],
     latency: Duration,
     limit: usize,
+    stop: &Stop,
 ) -> Result<Comparison, Error> {
     let config = Config {
         force: true,
@@ -308,14 +343,14 @@ pub fn compare(
     let mut rows = Vec::new();
     for &count in counts {
         let urls = gallery(server, count, latency);
-        warm_up(server, out_dir, count, limit, &config)?;
+        warm_up(server, out_dir, count, limit, &config, stop)?;
         let dirs = [
             out_dir.join(count.to_string()).join("worker-pool"),
             out_dir.join(count.to_string()).join("tasks"),
         ];
         let threaded = Downloader::new(config.clone());
         let silent: Arc<dyn Progress> = Arc::new(Silent);
-        let worker_pool = measure(server, || {
+        let worker_pool = measure(server, stop, || {
             downloader::report::download_all(
                 &threaded,
                 &urls,
@@ -326,8 +361,8 @@ pub fn compare(
             )
             .map_err(Error::from)
         })?;
-        let tasks = measure(server, || {
-            download_all(&urls, &dirs[1], limit, config.clone())
+        let tasks = measure(server, stop, || {
+            download_all(&urls, &dirs[1], limit, config.clone(), stop)
         })?;
         rows.push(Row {
             urls: count,
@@ -364,6 +399,7 @@ fn warm_up(
     count: usize,
     limit: usize,
     config: &Config,
+    stop: &Stop,
 ) -> Result<(), Error> {
     prepare_output_dir(out_dir)?;
     let scratch = tempfile::Builder::new()
@@ -374,15 +410,19 @@ fn warm_up(
             out_dir.display()
         )))?;
     let urls = gallery(server, count, Duration::ZERO);
-    download_all(&urls, scratch.path(), limit, config.clone())?;
+    download_all(&urls, scratch.path(), limit, config.clone(), stop)?;
     Ok(())
 }
 
 /// Runs one batch with fresh counters: the server's peak and this process's memory peak.
 fn measure(
     server: &LocalServer,
+    stop: &Stop,
     batch: impl FnOnce() -> Result<Summary, Error>,
 ) -> Result<Measured, Error> {
+    if *stop.borrow() {
+        return Err(Error::Interrupted);
+    }
     server.stats().reset_peak();
     let _ = resources::reset_peak_rss();
     let summary = batch()?;
@@ -394,6 +434,29 @@ fn measure(
         peak_rss: resources::peak_rss(),
         server_peak: server.stats().peak(),
     })
+}
+
+/// Deletes every temporary download file (`.download-*.part`) under `dir`, in every subfolder;
+/// returns how many there were. For a process that must quit *now* (a second Ctrl-C) while
+/// threads may still be writing: never while another process downloads there.
+pub fn remove_partial_files(dir: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if path.is_dir() {
+            removed += remove_partial_files(&path)?;
+        } else if is_temporary(&name) {
+            std::fs::remove_file(&path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Whether `name` is the name of a download's temporary file.
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
 }
 
 /// True when both folders hold the same file names with the same bytes.
@@ -415,33 +478,34 @@ fn read_folder(dir: &Path) -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
 
 impl std::fmt::Display for Comparison {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Memory is in the JSON only: the server runs in this process, with a thread per
+        // connection, and its memory would drown the clients' (the C10k demo measures that).
         write!(
             f,
-            "{:>6} {:>6} {:>9} | {:>10} {:>10} {:>6} | {:>10} {:>10} {:>6} | {:>9}",
+            "{:>6} {:>6} {:>9} | {:>10} {:>7} {:>6} | {:>10} {:>7} {:>6} | {:>9}",
             "URLs",
             "limit",
             "ideal",
             "pool time",
-            "pool RSS",
+            "at once",
             "failed",
             "tasks time",
-            "tasks RSS",
+            "at once",
             "failed",
             "identical"
         )?;
         for row in &self.rows {
-            let rss = |m: &Measured| m.peak_rss.map_or("-".into(), mib);
             write!(
                 f,
-                "\n{:>6} {:>6} {:>9} | {:>10} {:>10} {:>6} | {:>10} {:>10} {:>6} | {:>9}",
+                "\n{:>6} {:>6} {:>9} | {:>10} {:>7} {:>6} | {:>10} {:>7} {:>6} | {:>9}",
                 row.urls,
                 row.limit,
                 human(row.ideal),
                 human(row.worker_pool.elapsed),
-                rss(&row.worker_pool),
+                row.worker_pool.server_peak,
                 row.worker_pool.failed,
                 human(row.tasks.elapsed),
-                rss(&row.tasks),
+                row.tasks.server_peak,
                 row.tasks.failed,
                 if row.identical { "yes" } else { "NO" }
             )?;

@@ -38,6 +38,9 @@ pub enum Error {
     /// The lesson's server, run as a child process, misbehaved.
     #[error("the server process: {0}")]
     ServerProcess(String),
+    /// The user asked to stop (Ctrl-C) and the work stopped, leaving only complete files.
+    #[error("interrupted")]
+    Interrupted,
     /// A task or a thread panicked, or was cancelled, before it gave its result.
     #[error("{0} was lost (it panicked or was cancelled)")]
     Lost(String),

@@ -136,6 +136,9 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             if error.downcast_ref::<BadInput>().is_some() {
                 ExitCode::from(2)
+            } else if matches!(error.downcast_ref::<Error>(), Some(Error::Interrupted)) {
+                // The shell's convention for "ended by Ctrl-C": 128 + SIGINT.
+                ExitCode::from(130)
             } else {
                 ExitCode::FAILURE
             }
@@ -270,8 +273,16 @@ fn download_demo(args: &DownloadArgs) -> anyhow::Result<ExitCode> {
             download::BLOCKING_THREADS
         );
     }
-    let comparison = download::compare(&server, &args.out, &counts, latency, args.limit as usize)
-        .map_err(|e| match e {
+    let stop = stop_on_ctrl_c(args.out.clone());
+    let comparison = download::compare(
+        &server,
+        &args.out,
+        &counts,
+        latency,
+        args.limit as usize,
+        &stop,
+    )
+    .map_err(|e| match e {
         Error::Download(downloader::DownloadError::OutputDir { .. }) => {
             BadInput(e.to_string()).into()
         }
@@ -281,6 +292,40 @@ fn download_demo(args: &DownloadArgs) -> anyhow::Result<ExitCode> {
     Ok(success_if(comparison.rows.iter().all(|row| {
         row.identical && row.worker_pool.failed == 0 && row.tasks.failed == 0
     })))
+}
+
+/// A stop signal fired by the first Ctrl-C (or `SIGTERM`): the batches stop and clean up after
+/// themselves. A second one quits at once, after deleting the temporary files under `out`.
+///
+/// Without this, Ctrl-C's default action would end the process on the spot, no destructor would
+/// run, and every download in flight would leave its `.part` file behind.
+fn stop_on_ctrl_c(out: PathBuf) -> download::Stop {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let watcher = std::thread::Builder::new()
+        .name("ctrl-c".into())
+        .spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_io()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async {
+                if shutdown::terminal().await.is_err() {
+                    return;
+                }
+                eprintln!("interrupted: stopping the downloads (Ctrl-C again quits at once)");
+                let _ = stop.send(true);
+                if shutdown::terminal().await.is_ok() {
+                    let _ = download::remove_partial_files(&out);
+                    std::process::exit(130);
+                }
+            });
+        });
+    if watcher.is_err() {
+        eprintln!("warning: no Ctrl-C handler; an interrupted run may leave .part files");
+    }
+    stopped
 }
 
 fn cancel_demo(dir: &Path) -> anyhow::Result<ExitCode> {

@@ -109,3 +109,14 @@ pub fn max_user_threads() -> Option<u64> {
         .map(|(soft, _)| soft)
         .filter(|&soft| soft != rlimit::INFINITY)
 }
+
+/// The 1-minute load average (`/proc/loadavg`): runnable threads, averaged. Above the core count
+/// the machine is shared, and every timing here waits for a turn on a core.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}

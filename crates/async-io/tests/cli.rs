@@ -1,6 +1,7 @@
 //! The binary: bad arguments exit with code 2, the demos run, the C10k server is a child.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 fn async_io() -> Command {
     Command::new(env!("CARGO_BIN_EXE_async-io"))
@@ -90,4 +91,55 @@ fn a_small_c10k_runs_against_a_server_process() {
         assert_eq!(way["completed"], 30, "{way}");
     }
     assert_eq!(ways[0]["way"], "tasks");
+}
+
+#[test]
+fn ctrl_c_stops_the_downloads_and_leaves_no_temporary_file() {
+    testkit::deadline(Duration::from_secs(60), || {
+        let out = tempfile::tempdir().unwrap();
+        let mut child = async_io()
+            .args([
+                "download",
+                "--urls",
+                "100",
+                "--latency-ms",
+                "100",
+                "--limit",
+                "10",
+                "--out",
+            ])
+            .arg(out.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until the threaded batch has written files: downloads are in flight now.
+        let pool = out.path().join("100").join("worker-pool");
+        while std::fs::read_dir(&pool).map_or(0, |d| d.count()) < 5 {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // SAFETY: kill sends a signal to our own child, whose pid we hold; no memory is involved.
+        assert_eq!(
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
+            0
+        );
+        let status = child.wait().unwrap();
+        let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
+        assert_eq!(status.code(), Some(130), "{stderr}");
+        assert!(stderr.contains("interrupted"), "{stderr}");
+        let mut folders = vec![out.path().to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                assert!(
+                    !async_io::download::is_temporary(&name),
+                    "{name} was left behind"
+                );
+                if path.is_dir() {
+                    folders.push(path);
+                }
+            }
+        }
+    });
 }

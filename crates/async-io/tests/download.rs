@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_io::download::{compare, download_all, same_files};
+use async_io::download::{compare, download_all, never_stop, same_files};
 use downloader::progress::{Progress, Silent};
 use downloader::{Config, DownloadError, Downloader, LocalServer, Strategy};
 
@@ -36,7 +36,8 @@ fn tasks_write_the_same_files_as_the_worker_pool() {
         assert!(pool.all_ok());
 
         server.stats().reset_peak();
-        let tasks = download_all(&urls, &out.path().join("tasks"), 4, config()).unwrap();
+        let tasks =
+            download_all(&urls, &out.path().join("tasks"), 4, config(), &never_stop()).unwrap();
         assert!(tasks.all_ok(), "{:?}", tasks.failures());
         assert_eq!(tasks.downloaded(), 24);
         assert!(
@@ -69,7 +70,7 @@ fn a_failed_download_is_reported_and_leaves_no_file() {
             server.url("/truncated?size=5000"),
             server.url("/bytes/100"),
         ];
-        let summary = download_all(&urls, out.path(), 3, config()).unwrap();
+        let summary = download_all(&urls, out.path(), 3, config(), &never_stop()).unwrap();
         let failures = summary.failures();
         assert_eq!(failures.len(), 2, "{failures:?}");
         assert!(matches!(failures[0].1, DownloadError::Status(404)));
@@ -90,7 +91,7 @@ fn https_and_bad_urls_are_refused_before_any_request() {
     testkit::deadline(LIMIT, || {
         let out = tempfile::tempdir().unwrap();
         let urls = ["https://127.0.0.1:9/x".to_string(), "not a url".to_string()];
-        let summary = download_all(&urls, out.path(), 2, config()).unwrap();
+        let summary = download_all(&urls, out.path(), 2, config(), &never_stop()).unwrap();
         let failures = summary.failures();
         assert!(matches!(
             failures[0].1,
@@ -105,7 +106,15 @@ fn the_comparison_checks_the_files_of_both_strategies() {
     let comparison = testkit::deadline(LIMIT, || {
         let server = LocalServer::start().unwrap();
         let out = tempfile::tempdir().unwrap();
-        compare(&server, out.path(), &[6, 12], Duration::from_millis(10), 4).unwrap()
+        compare(
+            &server,
+            out.path(),
+            &[6, 12],
+            Duration::from_millis(10),
+            4,
+            &never_stop(),
+        )
+        .unwrap()
     });
     assert_eq!(comparison.rows.len(), 2);
     for row in &comparison.rows {
@@ -118,4 +127,36 @@ fn the_comparison_checks_the_files_of_both_strategies() {
         assert!(row.tasks.server_peak <= 4 && row.worker_pool.server_peak <= 4);
     }
     assert!(comparison.to_string().contains("identical"));
+}
+
+#[test]
+fn a_stopped_batch_ends_with_complete_files_only() {
+    testkit::deadline(LIMIT, || {
+        let server = LocalServer::start().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        // Two quick files, and slow ones still arriving when the stop comes.
+        let mut urls = vec![server.url("/bytes/10"), server.url("/bytes/20")];
+        urls.extend(
+            (0..4)
+                .map(|i| server.url(&format!("/slow-body?size=4000&chunks=4&delay_ms=300&n={i}"))),
+        );
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let stopper = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            stop.send(true).unwrap();
+        });
+        let result = download_all(&urls, out.path(), 6, config(), &stopped);
+        stopper.join().unwrap();
+        assert!(
+            matches!(result, Err(async_io::Error::Interrupted)),
+            "{result:?}"
+        );
+        for entry in std::fs::read_dir(out.path()).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                !async_io::download::is_temporary(&name),
+                "{name} was left behind"
+            );
+        }
+    });
 }
