@@ -119,10 +119,8 @@ fn ctrl_c_stops_the_downloads_and_leaves_no_temporary_file() {
             std::thread::sleep(Duration::from_millis(10));
         }
         // SAFETY: kill sends a signal to our own child, whose pid we hold; no memory is involved.
-        assert_eq!(
-            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
-            0
-        );
+        let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+        assert_eq!(sent, 0);
         let status = child.wait().unwrap();
         let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
         assert_eq!(status.code(), Some(130), "{stderr}");
