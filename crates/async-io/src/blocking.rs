@@ -3,8 +3,8 @@
 //!
 //! A tokio worker thread runs one task at a time, and switches only at an `.await` that is not
 //! ready. A CPU-bound loop has no `.await`: while it runs, the worker runs nothing else, however
-//! urgent. The seeds' asyncio has the same rule ("never block the event loop"); Python adds the
-//! GIL on top, Rust does not, but the worker is just as stuck.
+//! urgent. Python's asyncio has the same rule ("never block the event loop"); Python adds the GIL
+//! on top, Rust does not, but the worker is just as stuck.
 //!
 //! The experiment: a runtime with **one** worker, a *ticker* task that wants to run every 5 ms and
 //! records how late it was, and beside it a Mandelbrot render (the mandelbrot lesson's library),

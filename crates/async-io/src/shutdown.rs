@@ -10,8 +10,9 @@
 //! - `select!` waits for whichever comes first: the shutdown signal or the next connection;
 //! - after the signal, `timeout(grace, …)` waits for the set to drain; what is left is aborted.
 //!
-//! The signal is any future: [`terminal`] (Ctrl-C or `SIGTERM`), [`stdin_closed`] (the parent of a
-//! child process went away), or a channel in tests and demos. [`demo`] runs the whole story.
+//! The signal is any future that yields the grace period ("stop, you have 5 s"): built on
+//! [`terminal`] (Ctrl-C or `SIGTERM`), on [`stdin_closed`] (the parent of a child process went
+//! away), or on a channel in tests and demos. [`demo`] runs the whole story.
 
 use std::future::Future;
 use std::io;
