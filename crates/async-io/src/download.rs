@@ -26,11 +26,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use downloader::fetch::{Job, Outcome, plan, prepare_output_dir, validate_url};
+use downloader::fetch::{plan, prepare_output_dir};
 use downloader::progress::{Progress, Silent};
-use downloader::report::Summary;
-use downloader::strategy::JobResult;
-use downloader::{Config, DownloadError, Downloader, LocalServer, Strategy};
+use downloader::url::validate_url;
+use downloader::{
+    Config, DownloadError, Downloader, Job, JobResult, LocalServer, Outcome, Strategy,
+};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::{Bytes, Incoming};
 use hyper_util::client::legacy::Client;
@@ -239,7 +240,7 @@ async fn stopped(mut stop: Stop) {
 }
 
 /// Downloads `urls` into `out_dir` with tasks, at most `limit` in flight, on a runtime of
-/// [`BLOCKING_THREADS`] file threads; the same [`Summary`] as the downloader's strategies.
+/// [`BLOCKING_THREADS`] file threads.
 ///
 /// When `stop` fires, the batch is dropped where it stands: every task is aborted at its current
 /// `.await` and its temporary file deletes itself ([`save`]); the result is
@@ -250,7 +251,7 @@ pub fn download_all(
     limit: usize,
     config: Config,
     stop: &Stop,
-) -> Result<Summary, Error> {
+) -> Result<TaskSummary, Error> {
     prepare_output_dir(out_dir)?;
     let jobs = plan(urls, out_dir);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -267,10 +268,41 @@ pub fn download_all(
         }
     })?;
     let elapsed = start.elapsed();
-    Ok(Summary {
+    Ok(TaskSummary {
         results: jobs.into_iter().zip(results).collect(),
         elapsed,
     })
+}
+
+/// What a batch of tasks did with each job (the downloader's `Summary` names the thread strategy
+/// that ran its batch; tasks are not one of them).
+#[derive(Debug)]
+pub struct TaskSummary {
+    /// Each job with its result, in input order.
+    pub results: Vec<(Job, JobResult)>,
+    /// Wall-clock time of the batch.
+    pub elapsed: Duration,
+}
+
+impl TaskSummary {
+    /// Files downloaded or skipped (already there).
+    pub fn files(&self) -> usize {
+        self.results.iter().filter(|(_, r)| r.is_ok()).count()
+    }
+
+    /// Bytes of those files.
+    pub fn bytes(&self) -> u64 {
+        let ok = self.results.iter().filter_map(|(_, r)| r.as_ref().ok());
+        ok.map(Outcome::bytes).sum()
+    }
+
+    /// The failed jobs with their errors.
+    pub fn failures(&self) -> Vec<(&Job, &DownloadError)> {
+        let failed = self.results.iter();
+        failed
+            .filter_map(|(job, r)| r.as_ref().err().map(|e| (job, e)))
+            .collect()
+    }
 }
 
 /// One strategy's run in the comparison.
@@ -359,10 +391,22 @@ pub fn compare(
                 limit,
                 &silent,
             )
+            .map(|s| Counts {
+                elapsed: s.elapsed,
+                files: s.downloaded() + s.skipped(),
+                failed: s.failures().len(),
+                bytes: s.bytes(),
+            })
             .map_err(Error::from)
         })?;
         let tasks = measure(server, stop, || {
-            download_all(&urls, &dirs[1], limit, config.clone(), stop)
+            let s = download_all(&urls, &dirs[1], limit, config.clone(), stop)?;
+            Ok(Counts {
+                elapsed: s.elapsed,
+                files: s.files(),
+                failed: s.failures().len(),
+                bytes: s.bytes(),
+            })
         })?;
         rows.push(Row {
             urls: count,
@@ -414,23 +458,31 @@ fn warm_up(
     Ok(())
 }
 
+/// What either strategy's summary says, in numbers.
+struct Counts {
+    elapsed: Duration,
+    files: usize,
+    failed: usize,
+    bytes: u64,
+}
+
 /// Runs one batch with fresh counters: the server's peak and this process's memory peak.
 fn measure(
     server: &LocalServer,
     stop: &Stop,
-    batch: impl FnOnce() -> Result<Summary, Error>,
+    batch: impl FnOnce() -> Result<Counts, Error>,
 ) -> Result<Measured, Error> {
     if *stop.borrow() {
         return Err(Error::Interrupted);
     }
     server.stats().reset_peak();
     let _ = resources::reset_peak_rss();
-    let summary = batch()?;
+    let counts = batch()?;
     Ok(Measured {
-        elapsed: summary.elapsed,
-        files: summary.downloaded() + summary.skipped(),
-        failed: summary.failures().len(),
-        bytes: summary.bytes(),
+        elapsed: counts.elapsed,
+        files: counts.files,
+        failed: counts.failed,
+        bytes: counts.bytes,
         peak_rss: resources::peak_rss(),
         server_peak: server.stats().peak(),
     })
