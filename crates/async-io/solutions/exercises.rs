@@ -1,0 +1,1 @@
+//! Reference solutions of the async-io lesson's exercises: they come with the exercises.
