@@ -401,8 +401,15 @@ impl ClassContext<'_> {
                 jobs: self.jobs,
                 hint_level: self.hint_level,
                 sandbox: self.sandbox,
+                build_limit: remaining,
             };
             match grade::grade_lesson(&workspace, self.manifest, lesson, &options) {
+                Ok(report) if stopped_building(&report) => {
+                    // Out of budget: the lesson scores what it scored (nothing), uncached.
+                    reports.push(report);
+                    timed_out = true;
+                    break;
+                }
                 Ok(report) => {
                     write_json(&cache, &report);
                     reports.push(report);
@@ -506,6 +513,13 @@ impl ClassContext<'_> {
             cached: false,
         }
     }
+}
+
+/// Whether a lesson's build was stopped at its limit (the student's budget ran out).
+fn stopped_building(report: &LessonReport) -> bool {
+    report.tests.iter().any(|t| {
+        t.status == Status::CompileError && t.detail.starts_with(grade::runner::BUILD_TIMED_OUT)
+    })
 }
 
 /// `cargo xtask gradebook merge PARTS… --out DIR`.

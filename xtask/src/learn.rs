@@ -15,6 +15,7 @@ use crate::workspace;
 use anyhow::{Context, bail};
 use course::Exercise;
 use progress::{Book, Standing};
+pub use session::give_back_terminal;
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -57,6 +57,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    stop_children_on_signals();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Tour(args) => tour::run(&args),
@@ -76,4 +77,22 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// On Ctrl-C or SIGTERM, the runner stops its supervised children (tests, builds, demos: each in
+/// a process group of its own, which the terminal's Ctrl-C does not reach), gives the terminal
+/// back if `learn` had taken it, and exits with 130 or 143. No child outlives the runner.
+fn stop_children_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            process::cancel_all();
+            learn::give_back_terminal();
+            eprintln!("xtask: stopped by signal {signal}; its child processes were killed");
+            std::process::exit(128 + signal);
+        }
+    });
 }

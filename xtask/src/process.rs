@@ -108,9 +108,28 @@ pub fn run(cmd: &mut Command, timeout: Duration, output: Output) -> std::io::Res
             Stdio::inherit()
         }
     };
+    supervise(cmd, timeout, pipe(), pipe())
+}
+
+/// Like [`run`], with the process's standard output written whole to `file` (for output that
+/// must not be cut, such as cargo's JSON messages) and its standard error captured, bounded.
+pub fn run_to_file(
+    cmd: &mut Command,
+    timeout: Duration,
+    file: std::fs::File,
+) -> std::io::Result<Outcome> {
+    supervise(cmd, timeout, Stdio::from(file), Stdio::piped())
+}
+
+fn supervise(
+    cmd: &mut Command,
+    timeout: Duration,
+    stdout: Stdio,
+    stderr: Stdio,
+) -> std::io::Result<Outcome> {
     cmd.stdin(Stdio::null())
-        .stdout(pipe())
-        .stderr(pipe())
+        .stdout(stdout)
+        .stderr(stderr)
         .process_group(0);
     let start = Instant::now();
     let mut child = cmd.spawn()?;

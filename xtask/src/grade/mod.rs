@@ -91,6 +91,8 @@ pub struct Options<'a> {
     pub hint_level: usize,
     /// What confines each test process.
     pub sandbox: &'a Sandbox,
+    /// How long the lesson's build may take.
+    pub build_limit: std::time::Duration,
 }
 
 /// Grades every exercise of `lesson`: the audit of its exercises file, one build, then each
@@ -104,7 +106,13 @@ pub fn grade_lesson(
     let tests: Vec<&TestSpec> = manifest.tests_of(lesson).collect();
     let crate_dir = ws.tree.join("crates").join(lesson);
     let exercises = read_exercises(&crate_dir, lesson, options.variant)?;
-    let results = match runner::build(&ws.build_root, &ws.target, lesson, options.variant)? {
+    let results = match runner::build(
+        &ws.build_root,
+        &ws.target,
+        lesson,
+        options.variant,
+        options.build_limit,
+    )? {
         Ok(exe) => grade_built(
             &exe,
             &crate_dir,
@@ -196,6 +204,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         jobs: args.jobs.unwrap_or_else(cores),
         hint_level: usize::from(args.hints),
         sandbox: &sandbox,
+        build_limit: runner::BUILD_LIMIT,
     };
     let mut reports = Vec::new();
     for lesson in &lessons {
@@ -232,7 +241,13 @@ pub fn grade_exercises(
         .filter(|t| items.contains(&t.exercise.as_str()))
         .collect();
     Ok(
-        match runner::build(root, &root.join("target"), lesson, Variant::Student)? {
+        match runner::build(
+            root,
+            &root.join("target"),
+            lesson,
+            Variant::Student,
+            runner::BUILD_LIMIT,
+        )? {
             Ok(exe) => {
                 let crate_dir = root.join("crates").join(lesson);
                 let exercises = read_exercises(&crate_dir, lesson, Variant::Student)?;
@@ -241,6 +256,7 @@ pub fn grade_exercises(
                     jobs: cores(),
                     hint_level,
                     sandbox,
+                    build_limit: runner::BUILD_LIMIT,
                 };
                 grade_built(
                     &exe,
@@ -431,7 +447,13 @@ fn self_test_lesson(
     let mut problems = audit_problems(&crate_dir, manifest, lesson)?;
 
     // The solutions: every graded test exists, is in the manifest, and passes.
-    let exe = match runner::build(root, &target, lesson, Variant::Solutions)? {
+    let exe = match runner::build(
+        root,
+        &target,
+        lesson,
+        Variant::Solutions,
+        runner::BUILD_LIMIT,
+    )? {
         Ok(exe) => exe,
         Err(message) => {
             return Ok(vec![format!(
@@ -477,7 +499,7 @@ fn self_test_lesson(
     let (stubbed, answered): (Vec<&TestSpec>, Vec<&TestSpec>) = tests
         .iter()
         .partition(|t| manifest::is_stub(&stubs, &t.exercise) == Some(true));
-    let exe = match runner::build(root, &target, lesson, Variant::Student)? {
+    let exe = match runner::build(root, &target, lesson, Variant::Student, runner::BUILD_LIMIT)? {
         Ok(exe) => exe,
         Err(message) => {
             return Ok([
@@ -545,6 +567,7 @@ fn self_test_wrong_answers(
         &root.join("target"),
         lesson,
         Variant::Solutions,
+        runner::BUILD_LIMIT,
     )? {
         Ok(exe) => exe,
         Err(message) => {
@@ -660,9 +683,15 @@ mod tests {
         let root = workspace::root();
         let fixture = root.join("xtask/fixtures/grader");
         let target = root.join("target/grader-fixture");
-        let exe = runner::build(&fixture, &target, "fixture", Variant::Student)
-            .unwrap()
-            .expect("the fixture's stub side compiles");
+        let exe = runner::build(
+            &fixture,
+            &target,
+            "fixture",
+            Variant::Student,
+            runner::BUILD_LIMIT,
+        )
+        .unwrap()
+        .expect("the fixture's stub side compiles");
         let sandbox = Sandbox::new(mode, &[&root, &target], &target.join("sandbox")).unwrap();
         (fixture, exe, sandbox)
     }
@@ -747,6 +776,7 @@ mod tests {
             jobs: 2,
             hint_level: 1,
             sandbox: &sandbox,
+            build_limit: runner::BUILD_LIMIT,
         };
         let manifest = Manifest::from_toml(
             "default_timeout = 10\n\
@@ -923,9 +953,15 @@ mod tests {
         let root = workspace::root();
         let fixture = root.join("xtask/fixtures/grader");
         let target = root.join("target/grader-fixture");
-        let message = runner::build(&fixture, &target, "fixture", Variant::Solutions)
-            .unwrap()
-            .expect_err("the fixture's solutions do not compile");
+        let message = runner::build(
+            &fixture,
+            &target,
+            "fixture",
+            Variant::Solutions,
+            runner::BUILD_LIMIT,
+        )
+        .unwrap()
+        .expect_err("the fixture's solutions do not compile");
         assert!(message.contains("mismatched types"), "{message}");
         let specs = [spec("passes", 2)];
         let manifest = Manifest {

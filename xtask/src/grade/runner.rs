@@ -88,6 +88,20 @@ pub struct TestResult {
     pub hint: String,
 }
 
+/// What a cargo build printed.
+struct BuildOutput {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// The time a build may take when nothing tighter applies: long enough for a cold build of every
+/// dependency on a slow machine, short enough that a build that never ends is stopped.
+pub const BUILD_LIMIT: Duration = Duration::from_secs(45 * 60);
+
+/// How the message of a build stopped at its limit begins (see [`build`]).
+pub const BUILD_TIMED_OUT: &str = "the build did not finish within";
+
 /// Builds the `grade` test binary of `lesson` in the workspace at `root`. `Err` carries the
 /// compiler's message when the lesson does not compile; other failures are `Ok(Err(..))`-free
 /// errors of the runner itself.
@@ -96,9 +110,12 @@ pub fn build(
     target_dir: &Path,
     lesson: &str,
     variant: Variant,
+    limit: Duration,
 ) -> anyhow::Result<Result<PathBuf, String>> {
-    let output = crate::workspace::cargo()
-        .current_dir(root)
+    // Cargo's JSON messages go to a file: they can be long, and none may be lost.
+    let messages = tempfile::tempfile().context("creating a file for cargo's messages")?;
+    let mut cmd = crate::workspace::cargo();
+    cmd.current_dir(root)
         .args([
             "test",
             "--no-run",
@@ -115,13 +132,30 @@ pub fn build(
             "--target-dir",
         ])
         .arg(target_dir)
-        .env("CARGO_TERM_COLOR", "never")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .context("running cargo to build the graded tests")?;
+        .env("CARGO_TERM_COLOR", "never");
+    let outcome = process::run_to_file(
+        &mut cmd,
+        limit,
+        messages
+            .try_clone()
+            .context("sharing cargo's message file")?,
+    )
+    .context("running cargo to build the graded tests")?;
+    if outcome.ending == Ending::TimedOut {
+        return Ok(Err(format!("{BUILD_TIMED_OUT} {limit:?}: it was stopped")));
+    }
+    let mut stdout = String::new();
+    let mut messages = messages;
+    std::io::Seek::rewind(&mut messages)?;
+    std::io::Read::read_to_string(&mut messages, &mut stdout)?;
+    let output = BuildOutput {
+        success: outcome.ending == Ending::Exited(0),
+        stdout,
+        stderr: outcome.output,
+    };
     let mut executable = None;
     let mut errors = Vec::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
+    for line in output.stdout.lines() {
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
@@ -137,12 +171,12 @@ pub fn build(
             _ => {}
         }
     }
-    match (output.status.success(), executable) {
+    match (output.success, executable) {
         (true, Some(exe)) => Ok(Ok(exe)),
         _ if !errors.is_empty() => Ok(Err(errors.join("\n"))),
         _ => Ok(Err(format!(
             "cargo could not build the graded tests:\n{}",
-            String::from_utf8_lossy(&output.stderr)
+            output.stderr
         ))),
     }
 }

@@ -273,11 +273,28 @@ fn spawn_worker(course: &Course, tx: mpsc::Sender<Message>) -> mpsc::Sender<Requ
     requests
 }
 
+/// Whether the loop has the terminal in raw mode on the alternate screen.
+static TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Gives the terminal back as it was, if the loop had taken it (also called when a signal stops
+/// the runner, whose `Drop`s then never run).
+pub fn give_back_terminal() {
+    if TAKEN.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        let _ = execute!(
+            std::io::stdout(),
+            cursor::Show,
+            terminal::LeaveAlternateScreen
+        );
+        let _ = terminal::disable_raw_mode();
+    }
+}
+
 /// Raw mode and the alternate screen while the loop runs; the terminal as it was after.
 struct Terminal;
 
 impl Terminal {
     fn enter() -> anyhow::Result<Terminal> {
+        TAKEN.store(true, std::sync::atomic::Ordering::SeqCst);
         terminal::enable_raw_mode()?;
         execute!(
             std::io::stdout(),
@@ -290,12 +307,7 @@ impl Terminal {
 
 impl Drop for Terminal {
     fn drop(&mut self) {
-        let _ = execute!(
-            std::io::stdout(),
-            cursor::Show,
-            terminal::LeaveAlternateScreen
-        );
-        let _ = terminal::disable_raw_mode();
+        give_back_terminal();
     }
 }
 
