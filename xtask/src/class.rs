@@ -12,6 +12,7 @@
 //! - a student whose fork is at a commit already graded is not read again: rerunning after a
 //!   deadline grades only the new pushes (`--force` regrades everyone).
 
+pub mod demo;
 mod fetch;
 mod gradebook;
 mod roster;

@@ -43,6 +43,8 @@ enum Command {
     BenchAll(bench_all::Args),
     /// Merge the gradebooks of a class graded in parts.
     Gradebook(class::GradebookArgs),
+    /// Make a class of made-up students (forks of this checkout) to try `grade --class` on.
+    DemoClass(class::demo::DemoArgs),
     /// Work through the exercises one at a time: re-checked on every save, hints on request.
     Learn(learn::LearnArgs),
     /// Show the next unsolved exercise, where it is and its first hint.
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::Grade(args) => grade::run(&args),
         Command::BenchAll(args) => bench_all::run(&args),
         Command::Gradebook(args) => class::gradebook(&args),
+        Command::DemoClass(args) => class::demo::run(&args),
         Command::Learn(args) => learn::learn(&args),
         Command::Next(args) => learn::next(&args),
         Command::List(args) => learn::list(&args),
