@@ -234,18 +234,21 @@ pub fn run(
                         show(&mut names);
                     }
                     let graded = ctx.grade_student(student, scratch);
-                    bar.println(format!(
-                        "  {:24} {:>4}/{:<4} {}{}",
-                        student.name,
-                        graded.row.total,
-                        graded.row.max,
-                        graded.row.status.label(),
-                        if graded.row.cached {
-                            " (unchanged: cached)"
-                        } else {
-                            ""
-                        }
-                    ));
+                    say(
+                        bar,
+                        format!(
+                            "  {:24} {:>4}/{:<4} {}{}",
+                            student.name,
+                            graded.row.total,
+                            graded.row.max,
+                            graded.row.status.label(),
+                            if graded.row.cached {
+                                " (unchanged: cached)"
+                            } else {
+                                ""
+                            }
+                        ),
+                    );
                     rows.lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .push(graded.row);
@@ -467,11 +470,13 @@ impl ClassContext<'_> {
                     .or_insert(passed);
             }
         }
-        let build_failed = report
+        let not_built: Vec<&str> = report
             .lessons
             .iter()
-            .flat_map(|l| &l.tests)
-            .any(|t| t.status == Status::CompileError);
+            .filter(|l| l.tests.iter().any(|t| t.status == Status::CompileError))
+            .map(|l| l.lesson.as_str())
+            .collect();
+        let build_failed = !not_built.is_empty();
         let max = self
             .lessons
             .iter()
@@ -490,7 +495,10 @@ impl ClassContext<'_> {
                 StudentStatus::Graded
             },
             reason: if build_failed {
-                "a lesson did not compile: its tests score 0".into()
+                format!(
+                    "{} did not compile: its tests score 0",
+                    not_built.join(", ")
+                )
             } else {
                 String::new()
             },
@@ -513,6 +521,16 @@ impl ClassContext<'_> {
             graded_at: crate::dates::now(),
             cached: false,
         }
+    }
+}
+
+/// Prints a line above the progress bar, or plainly when the bar is hidden (not a terminal: a CI
+/// log must still list every student).
+fn say(bar: &indicatif::ProgressBar, line: String) {
+    if bar.is_hidden() {
+        println!("{line}");
+    } else {
+        bar.println(line);
     }
 }
 

@@ -73,7 +73,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<std::process::ExitCode> {
                 "my answers",
             ],
         )?;
-        let _ = writeln!(roster, "{name},{},", fork.display());
+        let _ = writeln!(roster, "{name},{},main", fork.display());
     }
     std::fs::write(out.join("roster.csv"), roster)?;
     println!(
@@ -127,7 +127,8 @@ fn answer_text(root: &Path, lesson: &str, answer: &Answer) -> anyhow::Result<Str
     })
 }
 
-/// A local clone of the checkout's committed `HEAD` (hard-linked objects: cheap).
+/// A local clone of the checkout's committed `HEAD` on a branch `main` (hard-linked objects:
+/// cheap).
 fn clone(root: &Path, dest: &Path) -> anyhow::Result<()> {
     let ok = Command::new("git")
         .args(["clone", "--quiet", "--local"])
@@ -139,7 +140,7 @@ fn clone(root: &Path, dest: &Path) -> anyhow::Result<()> {
     if !ok {
         bail!("could not clone {} into {}", root.display(), dest.display());
     }
-    Ok(())
+    git(dest, &["switch", "--quiet", "-C", "main"])
 }
 
 fn git(dir: &Path, args: &[&str]) -> anyhow::Result<()> {
