@@ -8,9 +8,13 @@
 //! threads run it at once, and [`cpu_time_of`] tells a thread that sleeps while it waits from one
 //! that spins.
 //!
+//! A lesson's binary is run from its tests through [`cli::Bin`]: under a deadline, with its exit
+//! code and its error messages checked against the one policy every lesson's binary follows.
+//!
 //! Graded tests also carry the grader's proof of a pass: see [`grading`] and
 //! [`grading_harness!`].
 
+pub mod cli;
 pub mod cpu;
 pub mod grading;
 pub mod together;

@@ -13,3 +13,17 @@ fn there_is_at_least_one_core_of_each_kind() {
     );
     assert_eq!(c.physical, num_cpus::get_physical());
 }
+
+#[test]
+fn the_report_names_both_counts() {
+    let c = cores::cores();
+    let text = c.to_string();
+    assert!(
+        text.contains(&format!("(available_parallelism): {}", c.logical)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("(num_cpus::get_physical): {}", c.physical)),
+        "{text}"
+    );
+}

@@ -72,3 +72,21 @@ fn zero_parts_is_an_error() {
         Err(ThreadsError::ZeroThreads)
     ));
 }
+
+#[test]
+fn the_demo_sums_both_ways_and_doubles() {
+    deadline(LIMIT, || {
+        let report = scoped::demo(4).unwrap();
+        assert_eq!(report.scoped_sums, [15, 40, 65, 90]);
+        assert_eq!(report.arc_sums, report.scoped_sums);
+        assert_eq!(report.arc_count_after, 1);
+        assert_eq!(
+            report.doubled,
+            (1..=20).map(|x| 2 * x).collect::<Vec<u64>>()
+        );
+        assert!(
+            report.to_string().contains("(Arc count back to 1)"),
+            "{report}"
+        );
+    });
+}

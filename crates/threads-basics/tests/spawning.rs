@@ -68,3 +68,22 @@ fn a_panic_comes_back_as_an_error_naming_the_thread() {
         }
     });
 }
+
+#[test]
+fn the_demo_joins_both_workers_then_returns_squares() {
+    deadline(LIMIT, || {
+        let log = Log::quiet();
+        let report = spawning::demo(threads_basics::Pace::with_factor(0.005), &log).unwrap();
+        let values: Vec<u64> = report.results.iter().map(|r| r.value).collect();
+        assert_eq!(values, [9, 1, 16, 1, 25]);
+        assert!(
+            log.position("Main: Worker-2 joined").is_some(),
+            "{:?}",
+            log.lines()
+        );
+        assert!(
+            report.to_string().contains("  square-2 returned 16"),
+            "{report}"
+        );
+    });
+}
