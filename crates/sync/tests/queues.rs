@@ -59,3 +59,42 @@ fn channel_cycle_is_detected_and_broken() {
         "after the main thread's message both threads finish"
     );
 }
+
+#[test]
+fn the_queues_demo_tells_who_took_what_and_when_join_returned() {
+    let transcript = deadline(LIMIT, || queues::demo(6, 2, 2));
+    let lines = transcript.lines();
+    assert_eq!(lines[0], "== queues: 6 items, capacity 2, 2 consumers");
+    assert!(
+        lines.iter().any(|l| l.starts_with("  consumer-1 took [")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"-- task_done / join with a WaitGroup".to_string()),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("  at join: 6 of 6 processed, 2 workers alive")
+    );
+}
+
+#[test]
+fn the_join_deadlock_demo_explains_both_cycles() {
+    let text = deadline(LIMIT, || join_deadlock::demo(Duration::from_millis(200))).to_string();
+    assert_eq!(
+        text.matches("DEADLOCK: neither finished within 0.2 s")
+            .count(),
+        2,
+        "{text}"
+    );
+    assert!(
+        text.contains("    thread-1 waits for thread-2 (join)"),
+        "{text}"
+    );
+    assert!(text.contains("nothing can wake a join"), "{text}");
+    assert!(
+        text.contains("the main thread broke the cycle from outside"),
+        "{text}"
+    );
+}
