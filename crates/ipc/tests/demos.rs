@@ -6,7 +6,7 @@ use std::time::Duration;
 use ipc::deadlock::{self, Protocol};
 use ipc::shared::Increment;
 use ipc::{bigdata, channel, child, cost, jobs, memory, pipe, shared};
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 
 const EXE: &str = env!("CARGO_BIN_EXE_ipc");
 const LIMIT: Duration = Duration::from_secs(30);
@@ -34,14 +34,12 @@ fn a_child_changes_its_own_memory_not_the_parents() {
         "{}",
         r.child.process
     );
-    let text = r.to_string();
-    assert!(
-        text.starts_with("== Processes do not share memory ==\n"),
-        "{text}"
-    );
-    assert!(
-        text.contains("[parent after]  data = [0]   the child changed its own copy"),
-        "{text}"
+    assert_says(
+        &r,
+        &[
+            "== Processes do not share memory ==\n",
+            "[parent after]  data = [0]   the child changed its own copy",
+        ],
     );
 }
 
@@ -86,9 +84,8 @@ fn typed_messages_go_both_ways_and_four_processes_fill_one_queue() {
     pids.sort();
     pids.dedup();
     assert_eq!(pids.len(), 4, "four different processes");
-    let text = report.to_string();
-    assert!(text.contains("queue of squares from 4 processes"), "{text}");
-    assert_eq!(text.matches("² = ").count(), 4, "{text}");
+    assert_says(&report, &["queue of squares from 4 processes"]);
+    assert_eq!(report.to_string().matches("² = ").count(), 4, "{report}");
 }
 
 #[test]
@@ -152,12 +149,13 @@ fn bigdata_copied_and_shared_equal_the_one_process_product() {
     assert!(r.shared_equal);
     assert_eq!(r.verdict(), Ok(()));
     assert_eq!(r.input_bytes(), 2 * 2_000 * 16 * 8);
-    let text = r.to_string();
-    assert!(
-        text.contains("16 columns × 2000 rows, 2 worker processes"),
-        "{text}"
+    assert_says(
+        &r,
+        &[
+            "16 columns × 2000 rows, 2 worker processes",
+            "copied true, shared true",
+        ],
     );
-    assert!(text.contains("copied true, shared true"), "{text}");
 }
 
 #[test]
@@ -194,14 +192,12 @@ fn the_deadlock_report_tells_each_protocol() {
             ),
         ],
     };
-    let text = report.to_string();
-    assert!(
-        text.contains("PutPutTake: DEADLOCK detected after 500.00ms"),
-        "{text}"
-    );
-    assert!(
-        text.contains("TakeBeforePut: finished, the parent read 131072 bytes"),
-        "{text}"
+    assert_says(
+        &report,
+        &[
+            "PutPutTake: DEADLOCK detected after 500.00ms",
+            "TakeBeforePut: finished, the parent read 131072 bytes",
+        ],
     );
 }
 
@@ -226,14 +222,12 @@ fn the_pool_tour_reports_the_abort_and_recovers() {
     assert_eq!(tour.pids_after.len(), 2);
     assert_ne!(tour.pids, tour.pids_after, "one worker was replaced");
     assert_eq!(tour.parent, std::process::id());
-    let text = tour.to_string();
-    assert!(
-        text.starts_with("== A process pool: 2 worker processes"),
-        "{text}"
-    );
-    assert!(
-        text.contains("the pool replaced it and goes on: [1, 4, 9, 16]"),
-        "{text}"
+    assert_says(
+        &tour,
+        &[
+            "== A process pool: 2 worker processes",
+            "the pool replaced it and goes on: [1, 4, 9, 16]",
+        ],
     );
 }
 
@@ -242,10 +236,7 @@ fn processes_and_threads_are_started_and_joined() {
     let c = deadline(LIMIT, || cost::measure(exe(), 3).unwrap());
     assert_eq!(c.count, 3);
     assert!(c.ratio() > 0.0);
-    assert!(
-        c.to_string().contains("3 processes started and reaped:"),
-        "{c}"
-    );
+    assert_says(c, &["3 processes started and reaped:"]);
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::thread;
 use std::time::Duration;
 
 use sync::bank::{self, BankAccount, BankError, Mode};
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -119,11 +119,12 @@ fn the_demo_shows_both_modes_the_boundary_and_the_transfers() {
     );
     assert_eq!(report.withdraw_all, Ok(0));
     assert!(report.withdraw_more.is_err());
-    let text = report.to_string();
-    assert!(text.starts_with("== bank: "), "{text}");
-    assert!(
-        text.contains("2000 opposite transfers, no deadlock; balances ")
-            && text.contains("= 50 (was 50)"),
-        "{text}"
+    assert!(report.to_string().starts_with("== bank: "), "{report}");
+    assert_says(
+        &report,
+        &[
+            "2000 opposite transfers, no deadlock; balances ",
+            "= 50 (was 50)",
+        ],
     );
 }

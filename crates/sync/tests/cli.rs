@@ -2,39 +2,34 @@
 
 use std::time::Duration;
 
+use testkit::assert_says;
 use testkit::cli::Bin;
 
-fn sync<const N: usize>(args: [&str; N]) -> Bin {
-    Bin::new(env!("CARGO_BIN_EXE_sync")).args(args)
-}
+const SYNC: &str = env!("CARGO_BIN_EXE_sync");
 
 #[test]
 fn bad_arguments_are_refused() {
-    sync(["no-such-demo"]).run().refused("no-such-demo");
-    sync(["races", "--threads", "0"]).run().refused("--threads");
-    sync(["philosophers", "--seconds", "0"])
-        .run()
-        .refused("more than 0");
-    sync(["philosophers", "--philosophers", "1"])
-        .run()
-        .refused("--philosophers");
+    for (args, message) in [
+        (&["no-such-demo"][..], "no-such-demo"),
+        (&["races", "--threads", "0"], "--threads"),
+        (&["philosophers", "--seconds", "0"], "more than 0"),
+        (&["philosophers", "--philosophers", "1"], "--philosophers"),
+    ] {
+        Bin::new(SYNC).args(args).run().refused(message);
+    }
 }
 
 #[test]
-fn a_demo_prints_its_report() {
-    let ran = sync(["races", "--increments", "1000"]).run();
-    let stdout = ran.success();
-    assert!(
-        stdout.starts_with("== races: 2 threads × 1000 increments"),
-        "{stdout}"
+fn demos_print_their_reports() {
+    let ran = Bin::new(SYNC).args(["races", "--increments", "1000"]).run();
+    assert_says(
+        ran.success(),
+        &["== races: 2 threads × 1000 increments\n", "fetch_add"],
     );
-    assert!(stdout.contains("fetch_add"), "{stdout}");
-}
-
-#[test]
-fn a_deadlock_demo_detects_its_deadlock_and_ends() {
-    let ran = sync(["join-deadlock", "--deadline", "0.2"])
+    // A demo of a failure detects it and ends.
+    let ran = Bin::new(SYNC)
+        .args(["join-deadlock", "--deadline", "0.2"])
         .within(Duration::from_secs(30))
         .run();
-    assert!(ran.success().contains("DEADLOCK"), "{}", ran.stdout);
+    assert_says(ran.success(), &["DEADLOCK"]);
 }

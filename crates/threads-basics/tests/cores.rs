@@ -1,5 +1,6 @@
 //! Core counts.
 
+use testkit::assert_says;
 use threads_basics::cores;
 
 #[test]
@@ -17,13 +18,11 @@ fn there_is_at_least_one_core_of_each_kind() {
 #[test]
 fn the_report_names_both_counts() {
     let c = cores::cores();
-    let text = c.to_string();
-    assert!(
-        text.contains(&format!("(available_parallelism): {}", c.logical)),
-        "{text}"
-    );
-    assert!(
-        text.contains(&format!("(num_cpus::get_physical): {}", c.physical)),
-        "{text}"
+    assert_says(
+        c,
+        &[
+            &format!("(available_parallelism): {}", c.logical),
+            &format!("(num_cpus::get_physical): {}", c.physical),
+        ],
     );
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 use threads_basics::cpu_bound::{self, chunk_ranges};
 use threads_basics::{Pace, ThreadsError};
 
@@ -110,9 +110,7 @@ fn wait_vs_computing_times_both_tasks_both_ways() {
         assert_eq!(report.sleep, Duration::from_millis(2));
         // Three sleeps one after another cannot take less than the three sleeps.
         assert!(report.wait.serial >= report.sleep * 3, "{report:?}");
-        let text = report.to_string();
-        assert!(text.contains("3 calls each"), "{text}");
-        assert!(text.contains("computing: serial"), "{text}");
+        assert_says(&report, &["3 calls each", "computing: serial"]);
     });
 }
 
@@ -122,13 +120,11 @@ fn the_cpu_demo_sums_on_the_threads_asked_for_and_agrees() {
         let pace = Pace::with_factor(0.001);
         let report = cpu_bound::demo(pace, Some(3), 10_000, 2).unwrap();
         assert_eq!(report.numbers, 10_000);
-        assert_eq!(report.threaded.len(), 1, "only the count asked for");
-        let (threads, run) = &report.threaded[0];
-        assert_eq!(*threads, 3);
+        let [(3, run)] = &report.threaded[..] else {
+            panic!("only the count asked for: {report:?}");
+        };
         assert!((run.value - report.sequential.value).abs() / run.value < 1e-10);
-        let text = report.to_string();
-        assert!(text.contains("  3 threads"), "{text}");
-        assert!(text.contains("GIL"), "{text}");
+        assert_says(&report, &["  3 threads", "GIL"]);
     });
 }
 

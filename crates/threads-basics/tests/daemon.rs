@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 use threads_basics::{Pace, daemon};
 
 #[test]
@@ -55,8 +55,7 @@ fn the_demo_reports_each_line_of_the_child_and_the_verdict() {
             report.worker_finished && !report.daemon_finished,
             "{report:?}"
         );
-        let text = report.to_string();
-        assert!(text.starts_with("  child | "), "{text}");
-        assert!(text.contains("The joined worker finished: true."), "{text}");
+        assert!(report.to_string().starts_with("  child | "), "{report}");
+        assert_says(&report, &["The joined worker finished: true."]);
     });
 }

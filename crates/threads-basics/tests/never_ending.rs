@@ -4,7 +4,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 use threads_basics::never_ending::{
     self, Joined, StopFlag, StoppableWorker, TimedHandle, join_timeout, spawn_never_ending,
 };
@@ -151,9 +151,6 @@ fn the_demo_gives_up_on_the_endless_threads_and_stops_the_stoppable_one() {
             "{:?}",
             log.lines()
         );
-        assert!(
-            report.to_string().contains("nothing is left running"),
-            "{report}"
-        );
+        assert_says(&report, &["nothing is left running"]);
     });
 }

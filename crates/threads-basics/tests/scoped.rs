@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 use threads_basics::{ThreadsError, scoped};
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -84,9 +84,6 @@ fn the_demo_sums_both_ways_and_doubles() {
             report.doubled,
             (1..=20).map(|x| 2 * x).collect::<Vec<u64>>()
         );
-        assert!(
-            report.to_string().contains("(Arc count back to 1)"),
-            "{report}"
-        );
+        assert_says(&report, &["(Arc count back to 1)"]);
     });
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 use threads_basics::{Log, ThreadsError, spawning};
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -81,9 +81,6 @@ fn the_demo_joins_both_workers_then_returns_squares() {
             "{:?}",
             log.lines()
         );
-        assert!(
-            report.to_string().contains("  square-2 returned 16"),
-            "{report}"
-        );
+        assert_says(&report, &["  square-2 returned 16"]);
     });
 }
