@@ -8,9 +8,13 @@
 //! threads run it at once, and [`cpu_time_of`] tells a thread that sleeps while it waits from one
 //! that spins.
 //!
+//! A lesson's binary is run from its tests through [`cli::Bin`]: under a deadline, with its exit
+//! code and its error messages checked against the one policy every lesson's binary follows.
+//!
 //! Graded tests also carry the grader's proof of a pass: see [`grading`] and
 //! [`grading_harness!`].
 
+pub mod cli;
 pub mod cpu;
 pub mod grading;
 pub mod together;
@@ -62,6 +66,19 @@ where
     }
 }
 
+/// Checks that what `report` displays has every one of `parts` in it, and says which is missing.
+///
+/// ```
+/// testkit::assert_says(format_args!("3 threads: speedup 2.9x"), &["3 threads", "speedup"]);
+/// ```
+#[track_caller]
+pub fn assert_says(report: impl std::fmt::Display, parts: &[&str]) {
+    let text = report.to_string();
+    for part in parts {
+        assert!(text.contains(part), "{part:?} is not in:\n{text}");
+    }
+}
+
 /// Checks `cond` every fraction of a millisecond until it holds or `max` has passed; returns
 /// whether it held. For a test that must let something happen (or show that it does not) without
 /// blocking on it.
@@ -91,6 +108,12 @@ mod tests {
         deadline(Duration::from_millis(50), || {
             thread::sleep(Duration::from_secs(5));
         });
+    }
+
+    #[test]
+    #[should_panic(expected = "\"speedup\" is not in")]
+    fn a_missing_part_is_named() {
+        assert_says("3 threads", &["3 threads", "speedup"]);
     }
 
     #[test]

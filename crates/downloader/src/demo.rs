@@ -3,7 +3,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use threads_basics::timing::{speedup, timed};
 
 use crate::error::DownloadError;
 use crate::fetch::{Config, Downloader};
@@ -146,20 +148,19 @@ impl fmt::Display for RaceReport {
 
 /// Formats the rows as a table, with the speedup against the first (sequential) row.
 pub fn table(rows: &[Row]) -> String {
-    let base = rows.first().map_or(1.0, |r| r.elapsed.as_secs_f64());
+    let base = rows.first().map_or(Duration::from_secs(1), |r| r.elapsed);
     let mut out = format!(
         "{:<16} {:>8} {:>10} {:>8} {:>10} {:>6} {:>8}\n",
         "strategy", "workers", "time", "speedup", "bytes", "files", "failed"
     );
     for row in rows {
         let workers = row.workers.map_or("-".to_string(), |w| w.to_string());
-        let secs = row.elapsed.as_secs_f64();
         out += &format!(
             "{:<16} {:>8} {:>9.3}s {:>7.1}x {:>10} {:>6} {:>8}\n",
             row.strategy.name(),
             workers,
-            secs,
-            base / secs.max(1e-9),
+            row.elapsed.as_secs_f64(),
+            speedup(base, row.elapsed),
             row.bytes,
             row.files,
             row.failures
@@ -196,12 +197,11 @@ pub fn weather_runs(
     ];
     runs.into_iter()
         .map(|(label, run)| {
-            let start = Instant::now();
-            let temps = run(&downloader, &base, latency_ms)?;
+            let timed = timed(|| run(&downloader, &base, latency_ms)).transpose()?;
             Ok(WeatherRun {
                 label,
-                temps,
-                elapsed: start.elapsed(),
+                temps: timed.value,
+                elapsed: timed.elapsed,
             })
         })
         .collect()

@@ -92,13 +92,27 @@ pub enum DownloadError {
     #[error("unexpected body: {0}")]
     BadBody(String),
     /// The output directory cannot be created or written.
-    #[error("output directory {path:?} is not writable: {source}")]
+    ///
+    /// The I/O error is part of the message and not a `source`, so that the reason is printed
+    /// once however the error is shown (`error: {err:#}` prints a source chain).
+    #[error("output directory {path:?} is not writable: {reason}")]
     OutputDir {
         /// The directory.
         path: PathBuf,
-        /// The underlying error.
+        /// Why it is not.
+        reason: io::Error,
+    },
+    /// The file listing the URLs could not be read.
+    #[error("reading {}", path.display())]
+    UrlList {
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be read.
         source: io::Error,
     },
+    /// Nothing to download: no URL given, and none in the list.
+    #[error("no URLs to download")]
+    NoUrls,
     /// Writing the file failed.
     #[error("writing {path:?}: {source}")]
     File {
@@ -113,6 +127,20 @@ pub enum DownloadError {
 }
 
 impl DownloadError {
+    /// Whether the error is the user's input rather than the network's doing: a URL that is not
+    /// one we fetch, an unreadable or empty list, an output directory we cannot write. The
+    /// binary exits with code 2 for these, 1 for the others.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            DownloadError::InvalidUrl { .. }
+                | DownloadError::UnsupportedScheme { .. }
+                | DownloadError::UrlList { .. }
+                | DownloadError::NoUrls
+                | DownloadError::OutputDir { .. }
+        )
+    }
+
     /// Transient failures may succeed if tried again: connection errors, timeouts, cut
     /// connections, 5xx and 429 (too many requests). A 404 or a 403 will not change; retrying
     /// would only load the server.

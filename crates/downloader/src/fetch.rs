@@ -98,9 +98,9 @@ pub struct Job {
 
 /// Creates `dir` if needed and proves it is writable (by creating and deleting a temporary file).
 pub fn prepare_output_dir(dir: &Path) -> Result<(), DownloadError> {
-    let fail = |source| DownloadError::OutputDir {
+    let fail = |reason| DownloadError::OutputDir {
         path: dir.to_path_buf(),
-        source,
+        reason,
     };
     fs::create_dir_all(dir).map_err(fail)?;
     tempfile::Builder::new()

@@ -11,9 +11,10 @@
 //! - [`name`]: safe file names from hostile URLs;
 //! - [`fetch`]: one download, streamed to a temporary file, renamed when complete;
 //! - [`limits`]: deadlines: the time allowed for one URL, and the stall rule;
-//! - [`cancel`]: cooperative cancellation, the flag every worker looks at (Ctrl-C);
+//! - [`cancel`]: cooperative cancellation, the flag every worker looks at;
+//! - [`signals`]: Ctrl-C and SIGTERM cancel a batch (twice: quit at once);
 //! - [`resume`]: resuming a partial file with a range request (`--continue`);
-//! - [`url`]: the URLs we fetch (http and https), and where a redirect leads;
+//! - [`url`]: the URLs we fetch (http and https, given or listed), and where a redirect leads;
 //! - [`retry`]: retries of transient failures with exponential backoff;
 //! - [`strategy`]: sequential, a thread per URL, a worker pool, rayon, the pools lesson's pool;
 //! - [`report`]: a batch and its summary; [`progress`]: terminal bars; [`outcome`]: what
@@ -35,6 +36,7 @@ pub mod report;
 pub mod resume;
 pub mod retry;
 pub mod server;
+pub mod signals;
 pub mod strategy;
 pub mod url;
 pub mod weather;

@@ -2,26 +2,24 @@
 //!
 //! With no subcommand it starts its local server, races every strategy over the gallery, prints
 //! the table, then runs the weather demo. `serve` runs the server alone; `fetch` downloads anything.
+//! The work is the library's; this file parses the arguments, calls it and prints its reports.
 //!
 //! Exit codes: 0 done, 1 a download failed, 2 bad input, 130 / 143 cancelled by Ctrl-C / SIGTERM.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
-use downloader::fetch::remove_temporary_files;
 use downloader::limits::StallRule;
 use downloader::progress::{Bars, Progress, Silent};
 use downloader::report::download_all;
 use downloader::retry::RetryPolicy;
-use downloader::url::validate_url;
-use downloader::{CancelToken, Config, DownloadError, Downloader, LocalServer, Strategy, demo};
-use signal_hook::consts::{SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
+use downloader::signals::{self, SignalWatch};
+use downloader::{Config, DownloadError, Downloader, LocalServer, Strategy, demo, url};
 
 #[derive(Parser)]
 #[command(
@@ -153,34 +151,32 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
-/// An error caused by what the user asked for: exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct BadInput(String);
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            let bad_input = err
+                .downcast_ref::<DownloadError>()
+                .is_some_and(DownloadError::is_bad_input);
+            ExitCode::from(if bad_input { 2 } else { 1 })
+        }
+    }
+}
+
+fn run(command: Option<Command>) -> Result<ExitCode> {
+    match command {
         None => run_all(),
         Some(Command::Race(args)) => race(&args),
         Some(Command::Weather { latency_ms }) => weather(latency_ms),
         Some(Command::Serve { seconds }) => serve(seconds),
         Some(Command::Fetch(args)) => fetch(&args),
-    };
-    match result {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            if error.downcast_ref::<BadInput>().is_some() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::FAILURE
-            }
-        }
     }
 }
 
-fn run_all() -> anyhow::Result<ExitCode> {
+/// No subcommand: the race, then the weather.
+fn run_all() -> Result<ExitCode> {
     race(&RaceArgs {
         count: 32,
         latency_ms: 50,
@@ -191,7 +187,7 @@ fn run_all() -> anyhow::Result<ExitCode> {
     weather(50)
 }
 
-fn race(args: &RaceArgs) -> anyhow::Result<ExitCode> {
+fn race(args: &RaceArgs) -> Result<ExitCode> {
     let server = LocalServer::start().context("starting the local server")?;
     let latency = Duration::from_millis(args.latency_ms);
     let report = demo::race_report(
@@ -200,13 +196,12 @@ fn race(args: &RaceArgs) -> anyhow::Result<ExitCode> {
         args.count as usize,
         latency,
         args.workers as usize,
-    )
-    .map_err(bad_input_if_local)?;
+    )?;
     print!("{report}");
     Ok(ExitCode::SUCCESS)
 }
 
-fn weather(latency_ms: u64) -> anyhow::Result<ExitCode> {
+fn weather(latency_ms: u64) -> Result<ExitCode> {
     let server = LocalServer::start().context("starting the local server")?;
     let report = demo::weather_report(&server, latency_ms)?;
     print!("{report}");
@@ -217,23 +212,31 @@ fn weather(latency_ms: u64) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn serve(seconds: Option<u64>) -> anyhow::Result<ExitCode> {
+fn serve(seconds: Option<u64>) -> Result<ExitCode> {
     let server = LocalServer::start().context("starting the local server")?;
     print!("{}", server.usage());
     match seconds {
         Some(s) => std::thread::sleep(Duration::from_secs(s)),
+        // Until Ctrl-C ends the process.
         None => loop {
-            std::thread::sleep(Duration::from_secs(3600));
+            std::thread::park();
         },
     }
     println!("Served {} requests.", server.stats().total());
     Ok(ExitCode::SUCCESS)
 }
 
-fn fetch(args: &FetchArgs) -> anyhow::Result<ExitCode> {
-    let urls = collect_urls(args)?;
+fn fetch(args: &FetchArgs) -> Result<ExitCode> {
+    let urls = url::collect(&args.urls, args.list.as_deref())?;
     let downloader = Downloader::new(args.config());
-    let signal = cancel_on_signals(downloader.cancel_token().clone(), &args.out)?;
+    let signals =
+        SignalWatch::cancel_on_first(downloader.cancel_token().clone(), &args.out, |signal| {
+            eprintln!(
+                "{}: cancelling the downloads (once more to quit at once)",
+                signals::name(signal)
+            );
+        })
+        .context("installing the signal handlers")?;
     let bars = !args.quiet && std::io::stdout().is_terminal();
     let progress: Arc<dyn Progress> = if bars {
         Arc::new(Bars::new(urls.len()))
@@ -247,89 +250,23 @@ fn fetch(args: &FetchArgs) -> anyhow::Result<ExitCode> {
         args.strategy,
         args.workers as usize,
         &progress,
-    )
-    .map_err(bad_input_if_local)?;
+    )?;
     drop(progress);
     if !args.quiet {
         print!("{}", summary.files());
     }
     print!("{summary}");
-    if let Some(&signal) = signal.get() {
+    if let Some(signal) = signals.received() {
         eprintln!(
             "error: cancelled by {}: {} downloads did not finish; the finished files are kept",
-            signal_name(signal),
+            signals::name(signal),
             summary.cancelled()
         );
-        return Ok(ExitCode::from(128 + signal as u8));
+        return Ok(ExitCode::from(signals::exit_code(signal)));
     }
     Ok(if summary.all_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// Ctrl-C (SIGINT) and SIGTERM: the first cancels `cancel`, and the library winds the batch down
-/// (every download stops, its temporary file deleted); a second one exits at once, after
-/// deleting the temporary files in `out`. Returns where the first signal will be recorded.
-fn cancel_on_signals(cancel: CancelToken, out: &Path) -> anyhow::Result<Arc<OnceLock<i32>>> {
-    let mut signals = Signals::new([SIGINT, SIGTERM]).context("installing the signal handlers")?;
-    let first = Arc::new(OnceLock::new());
-    let (seen, out) = (Arc::clone(&first), out.to_path_buf());
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            for signal in signals.forever() {
-                if seen.set(signal).is_ok() {
-                    eprintln!(
-                        "{}: cancelling the downloads (once more to quit at once)",
-                        signal_name(signal)
-                    );
-                    cancel.cancel();
-                } else {
-                    let _ = remove_temporary_files(&out);
-                    std::process::exit(128 + signal);
-                }
-            }
-        })
-        .context("starting the signal thread")?;
-    Ok(first)
-}
-
-fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        SIGINT => "Ctrl-C (SIGINT)",
-        SIGTERM => "SIGTERM",
-        _ => "a signal",
-    }
-}
-
-/// The URLs from the command line and the list file, checked before anything is downloaded.
-fn collect_urls(args: &FetchArgs) -> anyhow::Result<Vec<String>> {
-    let mut urls = args.urls.clone();
-    if let Some(list) = &args.list {
-        let text = std::fs::read_to_string(list)
-            .map_err(|e| BadInput(format!("reading {}: {e}", list.display())))?;
-        urls.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(String::from),
-        );
-    }
-    if urls.is_empty() {
-        return Err(BadInput("no URLs to download".into()).into());
-    }
-    for url in &urls {
-        validate_url(url).map_err(|e| BadInput(e.to_string()))?;
-    }
-    Ok(urls)
-}
-
-/// An unwritable output directory is the user's input; other errors are not.
-fn bad_input_if_local(error: DownloadError) -> anyhow::Error {
-    match error {
-        DownloadError::OutputDir { .. } => BadInput(error.to_string()).into(),
-        other => other.into(),
-    }
 }

@@ -3,7 +3,9 @@
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use threads_basics::timing::timed;
 
 use crate::error::DownloadError;
 use crate::fetch::{Downloader, Job, plan, prepare_output_dir};
@@ -145,12 +147,10 @@ pub fn download_all(
 ) -> Result<Summary, DownloadError> {
     prepare_output_dir(out_dir)?;
     let jobs = plan(urls, out_dir);
-    let start = Instant::now();
-    let results = strategy.run(downloader, &jobs, workers, progress);
-    let elapsed = start.elapsed();
+    let run = timed(|| strategy.run(downloader, &jobs, workers, progress));
     Ok(Summary {
-        results: jobs.into_iter().zip(results).collect(),
-        elapsed,
+        results: jobs.into_iter().zip(run.value).collect(),
+        elapsed: run.elapsed,
         strategy,
         workers: workers.max(1),
     })

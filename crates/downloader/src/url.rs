@@ -1,11 +1,38 @@
-//! Which URLs we fetch: http and https only, given by the user or by a redirect.
+//! Which URLs we fetch: http and https only, given by the user (on the command line or in a
+//! list, [`collect`]) or by a redirect.
 //!
 //! ureq can follow redirects by itself, but it takes a `Location: file:///etc/passwd` for a path
 //! on the same server and asks that server for `/etc/passwd`: the user then sees "404" and never
 //! learns where the redirect pointed. The [`crate::Downloader`] follows redirects itself, one at a
 //! time, and refuses any that leave http and https, naming the target.
 
+use std::path::Path;
+
 use crate::error::DownloadError;
+
+/// The URLs of a batch: `given` ones, then those listed in the file `list`, one per line (blank
+/// lines and lines starting with `#` are skipped). Every one is checked with [`validate_url`]
+/// before anything is downloaded, and an empty batch is refused.
+pub fn collect(given: &[String], list: Option<&Path>) -> Result<Vec<String>, DownloadError> {
+    let mut urls = given.to_vec();
+    if let Some(list) = list {
+        let text = std::fs::read_to_string(list).map_err(|source| DownloadError::UrlList {
+            path: list.to_path_buf(),
+            source,
+        })?;
+        urls.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(String::from),
+        );
+    }
+    if urls.is_empty() {
+        return Err(DownloadError::NoUrls);
+    }
+    urls.iter().try_for_each(|url| validate_url(url))?;
+    Ok(urls)
+}
 
 /// Checks that `url` is an absolute http(s) URL with a host.
 pub fn validate_url(url: &str) -> Result<(), DownloadError> {
@@ -96,5 +123,37 @@ mod tests {
             let error = resolve_redirect("http://h/", target).unwrap_err();
             assert!(error.to_string().contains(target), "{target}: {error}");
         }
+    }
+
+    #[test]
+    fn a_batch_is_the_given_urls_then_the_listed_ones_all_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("urls.txt");
+        std::fs::write(&list, "# a comment\n\n  http://h/b  \nhttps://h/c\n").unwrap();
+        let given = ["http://h/a".to_string()];
+        assert_eq!(
+            collect(&given, Some(&list)).unwrap(),
+            ["http://h/a", "http://h/b", "https://h/c"]
+        );
+        std::fs::write(&list, "http://h/ok\nftp://h/no\n").unwrap();
+        assert!(matches!(
+            collect(&[], Some(&list)),
+            Err(DownloadError::UnsupportedScheme { .. })
+        ));
+    }
+
+    #[test]
+    fn an_empty_batch_and_a_missing_list_are_bad_input() {
+        let missing = Path::new("/no/such/list.txt");
+        for error in [
+            collect(&[], None).unwrap_err(),
+            collect(&[], Some(missing)).unwrap_err(),
+        ] {
+            assert!(error.is_bad_input(), "{error}");
+        }
+        assert_eq!(
+            collect(&[], Some(missing)).unwrap_err().to_string(),
+            "reading /no/such/list.txt"
+        );
     }
 }

@@ -129,13 +129,16 @@ fn colliding_names_get_suffixes() {
 fn the_weather_is_the_same_serially_and_concurrently() {
     deadline(Duration::from_secs(30), || {
         let server = LocalServer::start().unwrap();
-        let runs = downloader::demo::weather_runs(&server, 5).unwrap();
+        let report = downloader::demo::weather_report(&server, 5).unwrap();
+        let runs = &report.runs;
         assert_eq!(runs.len(), 3);
-        for run in &runs {
+        for run in runs {
             assert_eq!(run.temps.len(), 17, "{}", run.label);
             assert_eq!(run.temps, runs[0].temps, "{}", run.label);
         }
         assert_eq!(runs[0].temps["Zurich"], 18.0);
+        assert!(report.agree());
+        testkit::assert_says(&report, &["Weather of 17 cities", "all three agree: true"]);
     });
 }
 
@@ -144,16 +147,20 @@ fn the_race_table_has_a_row_per_strategy() {
     deadline(Duration::from_secs(60), || {
         let server = LocalServer::start().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let rows =
-            downloader::demo::race(&server, dir.path(), 8, Duration::from_millis(2), 4).unwrap();
+        let report =
+            downloader::demo::race_report(&server, dir.path(), 8, Duration::from_millis(2), 4)
+                .unwrap();
+        let rows = &report.rows;
         assert_eq!(rows.len(), Strategy::ALL.len());
         assert!(
             rows.iter()
                 .all(|r| r.files == 8 && r.failures == 0 && r.bytes == rows[0].bytes)
         );
-        assert!(downloader::demo::identical_files(dir.path(), &Strategy::ALL).unwrap());
-        let table = downloader::demo::table(&rows);
-        assert!(table.contains("worker-pool") && table.contains("speedup"));
+        assert!(report.identical, "the report compared the folders");
+        testkit::assert_says(
+            &report,
+            &["worker-pool", "speedup", "byte-identical files: true"],
+        );
     });
 }
 

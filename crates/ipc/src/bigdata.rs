@@ -8,8 +8,9 @@
 //!
 //! Copying costs serialization plus two copies through the kernel per column each way; sharing
 //! costs one copy into the mapping up front. The results are checked equal to the one-process
-//! product, bit for bit (the same multiplications in the same order).
+//! product, bit for bit (the same multiplications in the same order): [`BigData::verdict`].
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -174,6 +175,50 @@ impl BigData {
     /// Input throughput of a run that took `t`, in MB/s.
     pub fn mb_per_s(&self, t: Duration) -> f64 {
         self.input_bytes() as f64 / 1e6 / t.as_secs_f64().max(1e-9)
+    }
+
+    /// Whether both multiprocess results equal the one-process product, as a result: a
+    /// difference is a bug, and the demo fails on it.
+    pub fn verdict(&self) -> Result<(), Mismatch> {
+        if self.copied_equal && self.shared_equal {
+            Ok(())
+        } else {
+            Err(Mismatch)
+        }
+    }
+}
+
+/// A multiprocess product that differs from the one-process one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a multiprocess result differs from the one-process product")]
+pub struct Mismatch;
+
+/// [`run`] with the seeds' [`COLUMNS`], on `workers` processes (by default one per core).
+pub fn demo(exe: &Path, rows: usize, workers: Option<usize>) -> Result<BigData, PoolError> {
+    let cores = || std::thread::available_parallelism().map_or(2, |n| n.get());
+    run(exe, rows, COLUMNS, workers.unwrap_or_else(cores))
+}
+
+impl fmt::Display for BigData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "== Big data: Z = X·Y, {} columns × {} rows, {} worker processes ==",
+            self.columns, self.rows, self.workers
+        )?;
+        for (name, t) in [
+            ("one process", self.single),
+            ("pool, copied through channels", self.copied),
+            ("mapping: copy X and Y in", self.shared_setup),
+            ("pool, shared through a mapping", self.shared),
+        ] {
+            writeln!(f, "{name:<32} {t:>10.2?}  {:>8.0} MB/s", self.mb_per_s(t))?;
+        }
+        writeln!(
+            f,
+            "results equal to the one-process product: copied {}, shared {}",
+            self.copied_equal, self.shared_equal
+        )
     }
 }
 

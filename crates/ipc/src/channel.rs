@@ -252,3 +252,47 @@ pub fn child_main(server: String) -> Result<(), ipc_channel::IpcError> {
         }
     }
 }
+
+/// What `ipc channel` shows: the typed conversation, then the queue of squares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelReport {
+    /// The conversation with one child.
+    pub talk: Conversation,
+    /// The squares of `1..=children`, in the order they arrived.
+    pub squares: Vec<Squared>,
+}
+
+/// [`conversation`], then [`queue_of_squares`] of `1..=children` from as many children.
+pub fn demo(exe: &Path, children: u64) -> io::Result<ChannelReport> {
+    let xs: Vec<u64> = (1..=children).collect();
+    Ok(ChannelReport {
+        talk: conversation(exe)?,
+        squares: queue_of_squares(exe, &xs)?,
+    })
+}
+
+impl std::fmt::Display for ChannelReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let talk = &self.talk;
+        writeln!(f, "== ipc-channel: typed messages between processes ==")?;
+        writeln!(
+            f,
+            "child {} answered Add(32, 10) with Sum({})",
+            talk.pid, talk.sum
+        )?;
+        writeln!(
+            f,
+            "child {} answered Shout(..) with {:?}",
+            talk.pid, talk.shouted
+        )?;
+        writeln!(
+            f,
+            "queue of squares from {} processes, in arrival order (unordered):",
+            self.squares.len()
+        )?;
+        for s in &self.squares {
+            writeln!(f, "  {}² = {:>4}   from pid {}", s.x, s.square, s.pid)?;
+        }
+        Ok(())
+    }
+}

@@ -6,10 +6,13 @@
 //! dynamic loader and Rust's runtime start-up, and at the end tears all of it down: tens to
 //! hundreds of times more work. Pools exist to pay it once.
 
+use std::fmt;
 use std::io;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use threads_basics::timing::{speedup, timed};
 
 use crate::child::ChildGuard;
 
@@ -28,42 +31,64 @@ pub struct Cost {
 }
 
 impl Cost {
-    /// Processes over threads.
+    /// Processes over threads: how many times faster starting threads was.
     pub fn ratio(&self) -> f64 {
-        self.processes.as_secs_f64() / self.threads.as_secs_f64().max(1e-9)
+        speedup(self.processes, self.threads)
     }
 }
 
 /// Starts and joins `count` threads, then `count` processes of `exe child noop`.
 pub fn measure(exe: &Path, count: usize) -> io::Result<Cost> {
-    let start = Instant::now();
-    let handles: Vec<_> = (0..count).map(|i| std::thread::spawn(move || i)).collect();
-    for h in handles {
-        h.join()
-            .map_err(|_| io::Error::other("a thread panicked"))?;
-    }
-    let threads = start.elapsed();
-
-    let start = Instant::now();
-    let mut children = (0..count)
-        .map(|_| {
-            ChildGuard::spawn(
-                Command::new(exe)
-                    .args(["child", CHILD_ROLE])
-                    .stdin(Stdio::null()),
-            )
+    let threads = timed(|| {
+        let handles: Vec<_> = (0..count).map(|i| std::thread::spawn(move || i)).collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .map(drop)
+                .map_err(|_| io::Error::other("a thread panicked"))
         })
-        .collect::<io::Result<Vec<_>>>()?;
-    for child in &mut children {
-        let status = child.finish_within(Duration::from_secs(10))?;
-        if !status.success() {
-            return Err(io::Error::other(format!("a child failed: {status}")));
-        }
-    }
-    let processes = start.elapsed();
+    })
+    .transpose()?;
+    let processes = timed(|| {
+        let mut children = (0..count)
+            .map(|_| {
+                ChildGuard::spawn(
+                    Command::new(exe)
+                        .args(["child", CHILD_ROLE])
+                        .stdin(Stdio::null()),
+                )
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        children.iter_mut().try_for_each(|child| {
+            let status = child.finish_within(Duration::from_secs(10))?;
+            if status.success() {
+                Ok(())
+            } else {
+                Err(io::Error::other(format!("a child failed: {status}")))
+            }
+        })
+    })
+    .transpose()?;
     Ok(Cost {
         count,
-        threads,
-        processes,
+        threads: threads.elapsed,
+        processes: processes.elapsed,
     })
+}
+
+impl fmt::Display for Cost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.count;
+        writeln!(f, "== The cost of a process vs a thread ==")?;
+        writeln!(
+            f,
+            "{count} threads started and joined:   {:>10.2?}",
+            self.threads
+        )?;
+        writeln!(
+            f,
+            "{count} processes started and reaped: {:>10.2?}",
+            self.processes
+        )?;
+        writeln!(f, "a process costs about {:.0}× a thread", self.ratio())
+    }
 }

@@ -143,3 +143,47 @@ fn play(protocol: Protocol, mut input: impl Read, mut output: impl Write) -> io:
 pub fn child_main(protocol: Protocol) -> io::Result<()> {
     play(protocol, io::stdin().lock(), io::stdout().lock()).map(drop)
 }
+
+/// What `ipc deadlock` shows: the broken protocol, then the fixed one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlockReport {
+    /// Each protocol and how it ended.
+    pub runs: Vec<(Protocol, Outcome)>,
+}
+
+/// [`run`]s both protocols, each given `limit` before it is called a deadlock.
+pub fn demo(exe: &Path, limit: Duration) -> io::Result<DeadlockReport> {
+    let runs = [Protocol::PutPutTake, Protocol::TakeBeforePut]
+        .into_iter()
+        .map(|protocol| Ok((protocol, run(exe, protocol, limit)?)))
+        .collect::<io::Result<_>>()?;
+    Ok(DeadlockReport { runs })
+}
+
+impl std::fmt::Display for DeadlockReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "== Bounded queues deadlock across processes too ==")?;
+        writeln!(
+            f,
+            "each message is {} bytes: one fills a pipe's buffer",
+            message_len()
+        )?;
+        for (protocol, outcome) in &self.runs {
+            match outcome {
+                Outcome::Finished { bytes_read } => writeln!(
+                    f,
+                    "{protocol:?}: finished, the parent read {bytes_read} bytes"
+                )?,
+                Outcome::Deadlocked { after } => writeln!(
+                    f,
+                    "{protocol:?}: DEADLOCK detected after {after:.2?}: both sides block writing their \
+                     follow-up into a full pipe, nobody reads; the child was killed"
+                )?,
+            }
+        }
+        writeln!(
+            f,
+            "fix: take before you put — read the other side's hello before writing the follow-up"
+        )
+    }
+}

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::pool::protocol::{Bootstrap, Task};
 use crate::pool::{PoolError, WORKER_ENV};
+use crate::rendezvous::{Rendezvous, meet};
 
 /// A job for a worker process: real work, or a way to die that the pool must survive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +45,17 @@ pub enum Job {
     },
 }
 
+// Here, beside the job it makes, rather than in `rendezvous`: a rendezvous knows nothing of jobs.
+impl Rendezvous {
+    /// A job that meets here, then answers `value`.
+    pub fn job(&self, value: u64) -> Job {
+        Job::Meet {
+            port: self.port(),
+            value,
+        }
+    }
+}
+
 /// What a worker of the lesson does with a [`Job`].
 pub fn run_job(job: Job) -> u64 {
     match job {
@@ -56,7 +68,7 @@ pub fn run_job(job: Job) -> u64 {
         Job::Abort => std::process::abort(),
         Job::Panic => panic!("job asked the worker to panic"),
         Job::Exit(code) => std::process::exit(code),
-        Job::Meet { port, value } => match crate::rendezvous::meet(port) {
+        Job::Meet { port, value } => match meet(port) {
             Ok(()) => value,
             Err(e) => panic!("meeting at port {port}: {e}"),
         },
@@ -94,6 +106,8 @@ pub fn run_malformed_worker() -> Result<(), PoolError> {
 /// What the process-pool demo saw.
 #[derive(Debug)]
 pub struct PoolTour {
+    /// The parent's process id.
+    pub parent: u32,
     /// The worker processes' ids.
     pub pids: Vec<u32>,
     /// `map` over squares: results in input order.
@@ -129,6 +143,7 @@ pub fn pool_tour(exe: &std::path::Path, workers: usize) -> Result<PoolTour, Pool
     };
     let after_abort = pool.map((1..=4).map(Job::Square).collect())?;
     Ok(PoolTour {
+        parent: std::process::id(),
         pids,
         squares,
         completion_order,
@@ -136,4 +151,28 @@ pub fn pool_tour(exe: &std::path::Path, workers: usize) -> Result<PoolTour, Pool
         after_abort,
         pids_after: pool.pids(),
     })
+}
+
+impl std::fmt::Display for PoolTour {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "== A process pool: {} worker processes over ipc-channel ==",
+            self.pids.len()
+        )?;
+        writeln!(f, "worker pids: {:?} (parent {})", self.pids, self.parent)?;
+        writeln!(f, "map(square, 1..=10) in input order: {:?}", self.squares)?;
+        writeln!(
+            f,
+            "imap_unordered, later jobs sleep less — (index, value) as they complete:"
+        )?;
+        writeln!(f, "  {:?}", self.completion_order)?;
+        writeln!(f, "a job that aborts its worker: {}", self.lost)?;
+        writeln!(
+            f,
+            "the pool replaced it and goes on: {:?}",
+            self.after_abort
+        )?;
+        writeln!(f, "worker pids now: {:?}", self.pids_after)
+    }
 }

@@ -1,14 +1,16 @@
 //! `cargo run -p ipc [DEMO]`: processes, what they do not share, and how they talk.
 //!
-//! With no subcommand every demo runs briefly. The binary is also its own child: the pool starts
-//! it with [`ipc::pool::WORKER_ENV`] set, and the demos start it with the hidden `child`
-//! subcommand.
+//! With no subcommand every demo runs briefly. Each demo is a function of its topic's module that
+//! returns a report; this file parses the arguments, calls it and prints the report. The binary
+//! is also its own child: the pool starts it with [`ipc::pool::WORKER_ENV`] set, and the demos
+//! start it with the hidden `child` subcommand.
 
+use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use ipc::deadlock::{self, Protocol};
@@ -22,11 +24,11 @@ use ipc::{bigdata, channel, child, cost, memory, pipe, roles, shared};
 struct Cli {
     /// The demo to run; none runs every demo briefly.
     #[command(subcommand)]
-    demo: Option<Demo>,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
-enum Demo {
+enum Command {
     /// Processes do not share memory: a child changes its copy, the parent's stays the same.
     Memory,
     /// A pipe: the parent sends 32, the child answers 42 over stdin/stdout.
@@ -140,14 +142,10 @@ fn main() -> ExitCode {
         };
     }
     let cli = Cli::parse();
-    let result = match cli.demo {
-        Some(Demo::Child { role }) => run_child(role),
-        demo => run(demo),
-    };
-    match result {
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
+        Err(err) => {
+            eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }
@@ -193,179 +191,62 @@ fn run_child(role: Role) -> Result<()> {
     Ok(())
 }
 
-fn run(demo: Option<Demo>) -> Result<()> {
+fn run(command: Option<Command>) -> Result<()> {
     let exe = std::env::current_exe().context("finding this program's path")?;
-    let exe = exe.as_path();
-    match demo {
-        Some(Demo::Memory) => demo_memory(exe),
-        Some(Demo::Pipe) => demo_pipe(exe),
-        Some(Demo::Channel { children }) => demo_channel(exe, children),
-        Some(Demo::Deadlock { deadline_ms }) => {
-            demo_deadlock(exe, Duration::from_millis(deadline_ms))
+    match command {
+        Some(command) => run_one(&exe, command),
+        None => run_all(&exe),
+    }
+}
+
+fn run_one(exe: &Path, command: Command) -> Result<()> {
+    match command {
+        Command::Memory => show(memory::not_shared(exe)?),
+        Command::Pipe => show(pipe::demo(exe)?),
+        Command::Channel { children } => show(channel::demo(exe, children)?),
+        Command::Deadlock { deadline_ms } => {
+            show(deadlock::demo(exe, Duration::from_millis(deadline_ms))?);
         }
-        Some(Demo::Shared {
+        Command::Shared {
             processes,
             increments,
-        }) => demo_shared(exe, processes, increments),
-        Some(Demo::Bigdata { rows, workers }) => {
-            let workers = workers.map(usize::from).unwrap_or_else(cores);
-            demo_bigdata(exe, rows as usize, workers)
+        } => show(shared::demo(exe, processes, increments)?),
+        Command::Bigdata { rows, workers } => {
+            let report = bigdata::demo(exe, rows as usize, workers.map(usize::from))?;
+            show(&report);
+            report.verdict()?;
         }
-        Some(Demo::Pool { workers }) => demo_pool(exe, usize::from(workers)),
-        Some(Demo::Cost { count }) => demo_cost(exe, usize::from(count)),
-        Some(Demo::Child { role }) => run_child(role),
-        None => run_all(exe),
+        Command::Pool { workers } => show(jobs::pool_tour(exe, usize::from(workers))?),
+        Command::Cost { count } => show(cost::measure(exe, usize::from(count))?),
+        Command::Child { role } => run_child(role)?,
     }
+    Ok(())
 }
 
+/// No subcommand: every demo, briefly.
 fn run_all(exe: &Path) -> Result<()> {
-    demo_memory(exe)?;
-    demo_pipe(exe)?;
-    demo_channel(exe, 4)?;
-    demo_deadlock(exe, Duration::from_millis(500))?;
-    demo_shared(exe, 2, 100_000)?;
-    demo_bigdata(exe, 100_000, cores())?;
-    demo_pool(exe, 2)?;
-    demo_cost(exe, 20)
-}
-
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
-}
-
-fn demo_memory(exe: &Path) -> Result<()> {
-    println!("\n== Processes do not share memory ==");
-    let r = memory::not_shared(exe)?;
-    println!(
-        "[parent before] data = {:?}   ({})",
-        r.parent_before, r.parent
-    );
-    println!("[child]         data = {:?}   ({})", r.child_data, r.child);
-    println!(
-        "[parent after]  data = {:?}   the child changed its own copy",
-        r.parent_after_child
-    );
-    println!("[thread]        data += 1     ({})", r.thread);
-    println!(
-        "[parent after]  data = {:?}   a thread shares the parent's memory",
-        r.parent_after_thread
-    );
-    Ok(())
-}
-
-fn demo_pipe(exe: &Path) -> Result<()> {
-    println!("\n== A pipe: request and answer over the child's stdin/stdout ==");
-    let (answer, pid) = pipe::send_32(exe)?;
-    println!("parent sent 32, child {pid} answered {answer}");
-    Ok(())
-}
-
-fn demo_channel(exe: &Path, children: u64) -> Result<()> {
-    println!("\n== ipc-channel: typed messages between processes ==");
-    let talk = channel::conversation(exe)?;
-    println!(
-        "child {} answered Add(32, 10) with Sum({})",
-        talk.pid, talk.sum
-    );
-    println!(
-        "child {} answered Shout(..) with {:?}",
-        talk.pid, talk.shouted
-    );
-    let xs: Vec<u64> = (1..=children).collect();
-    let squares = channel::queue_of_squares(exe, &xs)?;
-    println!("queue of squares from {children} processes, in arrival order (unordered):");
-    for s in &squares {
-        println!("  {}² = {:>4}   from pid {}", s.x, s.square, s.pid);
+    for command in [
+        Command::Memory,
+        Command::Pipe,
+        Command::Channel { children: 4 },
+        Command::Deadlock { deadline_ms: 500 },
+        Command::Shared {
+            processes: 2,
+            increments: 100_000,
+        },
+        Command::Bigdata {
+            rows: 100_000,
+            workers: None,
+        },
+        Command::Pool { workers: 2 },
+        Command::Cost { count: 20 },
+    ] {
+        run_one(exe, command)?;
     }
     Ok(())
 }
 
-fn demo_deadlock(exe: &Path, limit: Duration) -> Result<()> {
-    println!("\n== Bounded queues deadlock across processes too ==");
-    println!(
-        "each message is {} bytes: one fills a pipe's buffer",
-        deadlock::message_len()
-    );
-    for protocol in [Protocol::PutPutTake, Protocol::TakeBeforePut] {
-        match deadlock::run(exe, protocol, limit)? {
-            deadlock::Outcome::Finished { bytes_read } => {
-                println!("{protocol:?}: finished, the parent read {bytes_read} bytes")
-            }
-            deadlock::Outcome::Deadlocked { after } => println!(
-                "{protocol:?}: DEADLOCK detected after {after:.2?}: both sides block writing their \
-                 follow-up into a full pipe, nobody reads; the child was killed"
-            ),
-        }
-    }
-    println!("fix: take before you put — read the other side's hello before writing the follow-up");
-    Ok(())
-}
-
-fn demo_shared(exe: &Path, processes: u64, increments: u64) -> Result<()> {
-    println!(
-        "\n== Shared memory: {processes} processes × {increments} increments on one mapped counter =="
-    );
-    for mode in Increment::ALL {
-        let r = shared::counter(exe, processes, increments, mode)?;
-        println!(
-            "{:>10}: counter = {:>9} (expected {}), lost updates: {:>7}  in {:.2?}",
-            mode.name(),
-            r.actual,
-            r.expected,
-            r.lost(),
-            r.elapsed
-        );
-    }
-    Ok(())
-}
-
-fn demo_bigdata(exe: &Path, rows: usize, workers: usize) -> Result<()> {
-    println!(
-        "\n== Big data: Z = X·Y, {} columns × {rows} rows, {workers} worker processes ==",
-        bigdata::COLUMNS
-    );
-    let r = bigdata::run(exe, rows, bigdata::COLUMNS, workers)?;
-    let line =
-        |name: &str, t: Duration| println!("{name:<32} {t:>10.2?}  {:>8.0} MB/s", r.mb_per_s(t));
-    line("one process", r.single);
-    line("pool, copied through channels", r.copied);
-    line("mapping: copy X and Y in", r.shared_setup);
-    line("pool, shared through a mapping", r.shared);
-    println!(
-        "results equal to the one-process product: copied {}, shared {}",
-        r.copied_equal, r.shared_equal
-    );
-    if !(r.copied_equal && r.shared_equal) {
-        bail!("a multiprocess result differs from the one-process product");
-    }
-    Ok(())
-}
-
-fn demo_pool(exe: &Path, workers: usize) -> Result<()> {
-    println!("\n== A process pool: {workers} worker processes over ipc-channel ==");
-    let tour = jobs::pool_tour(exe, workers)?;
-    println!(
-        "worker pids: {:?} (parent {})",
-        tour.pids,
-        std::process::id()
-    );
-    println!("map(square, 1..=10) in input order: {:?}", tour.squares);
-    println!("imap_unordered, later jobs sleep less — (index, value) as they complete:");
-    println!("  {:?}", tour.completion_order);
-    println!("a job that aborts its worker: {}", tour.lost);
-    println!("the pool replaced it and goes on: {:?}", tour.after_abort);
-    println!("worker pids now: {:?}", tour.pids_after);
-    Ok(())
-}
-
-fn demo_cost(exe: &Path, count: usize) -> Result<()> {
-    println!("\n== The cost of a process vs a thread ==");
-    let c = cost::measure(exe, count)?;
-    println!("{count} threads started and joined:   {:>10.2?}", c.threads);
-    println!(
-        "{count} processes started and reaped: {:>10.2?}",
-        c.processes
-    );
-    println!("a process costs about {:.0}× a thread", c.ratio());
-    Ok(())
+/// A demo's report, after a blank line.
+fn show(report: impl Display) {
+    print!("\n{report}");
 }

@@ -172,3 +172,30 @@ fn bad_data(e: impl ToString) -> io::Error {
 fn poisoned<T>(_: T) -> io::Error {
     io::Error::other("the data lock was poisoned")
 }
+
+impl std::fmt::Display for NotShared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "== Processes do not share memory ==")?;
+        writeln!(
+            f,
+            "[parent before] data = {:?}   ({})",
+            self.parent_before, self.parent
+        )?;
+        writeln!(
+            f,
+            "[child]         data = {:?}   ({})",
+            self.child_data, self.child
+        )?;
+        writeln!(
+            f,
+            "[parent after]  data = {:?}   the child changed its own copy",
+            self.parent_after_child
+        )?;
+        writeln!(f, "[thread]        data += 1     ({})", self.thread)?;
+        writeln!(
+            f,
+            "[parent after]  data = {:?}   a thread shares the parent's memory",
+            self.parent_after_thread
+        )
+    }
+}

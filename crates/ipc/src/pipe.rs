@@ -75,13 +75,42 @@ impl PipeChild {
     }
 }
 
-/// The demo: send 32, get 42.
+/// The demo: send 32, get 42; returns the answer and the child's pid.
 pub fn send_32(exe: &Path) -> io::Result<(i64, u32)> {
     let mut child = PipeChild::start(exe)?;
     let pid = child.pid();
     let answer = child.request(32)?;
     child.finish()?;
     Ok((answer, pid))
+}
+
+/// What `ipc pipe` shows: the child's answer to 32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PipeReport {
+    /// What the child answered.
+    pub answer: i64,
+    /// The child's pid.
+    pub pid: u32,
+}
+
+/// [`send_32`], as a report.
+pub fn demo(exe: &Path) -> io::Result<PipeReport> {
+    let (answer, pid) = send_32(exe)?;
+    Ok(PipeReport { answer, pid })
+}
+
+impl std::fmt::Display for PipeReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "== A pipe: request and answer over the child's stdin/stdout =="
+        )?;
+        writeln!(
+            f,
+            "parent sent 32, child {} answered {}",
+            self.pid, self.answer
+        )
+    }
 }
 
 /// The child's side: for each line `x` on stdin, writes `x + 10` on stdout, until stdin closes.

@@ -1,11 +1,12 @@
 //! A rendezvous of processes on loopback TCP: how the tests see children run at the same time.
 //!
 //! Timing children proves nothing on a busy machine, so the graded tests hand them
-//! [`Job::Meet`] jobs instead. A child running one connects to a [`Rendezvous`] that the test
-//! opened on 127.0.0.1, says its pid, and waits. The rendezvous answers nobody until `size`
-//! different processes are waiting at once, and from then on answers everyone at once. Children
-//! started one after another never get there: the first one waits alone, and the test's deadline
-//! says so. It is a [`std::sync::Barrier`] for processes.
+//! [`Job::Meet`](crate::jobs::Job::Meet) jobs instead ([`Rendezvous::job`] makes one). A child
+//! running one connects to a [`Rendezvous`] that the test opened on 127.0.0.1, says its pid, and
+//! waits. The rendezvous answers nobody until `size` different processes are waiting at once, and
+//! from then on answers everyone at once. Children started one after another never get there: the
+//! first one waits alone, and the test's deadline says so. It is a [`std::sync::Barrier`] for
+//! processes.
 //!
 //! A child gives up after [`MEET_TIMEOUT`] (longer than any test's deadline), so a child that
 //! was left waiting ends by itself.
@@ -17,8 +18,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
-
-use crate::jobs::Job;
 
 /// How long a child waits at a rendezvous before it gives up.
 pub const MEET_TIMEOUT: Duration = Duration::from_secs(10);
@@ -66,14 +65,6 @@ impl Rendezvous {
     /// The port the children connect to.
     pub fn port(&self) -> u16 {
         self.port
-    }
-
-    /// A job that meets here, then answers `value`.
-    pub fn job(&self, value: u64) -> Job {
-        Job::Meet {
-            port: self.port,
-            value,
-        }
     }
 
     /// Whether `size` processes have met.
@@ -133,8 +124,8 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The child's side of [`Job::Meet`]: waits at the rendezvous on `port` until it opens, or fails
-/// after [`MEET_TIMEOUT`].
+/// The child's side of [`Job::Meet`](crate::jobs::Job::Meet): waits at the rendezvous on `port`
+/// until it opens, or fails after [`MEET_TIMEOUT`].
 pub fn meet(port: u16) -> io::Result<()> {
     let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))?;
     writeln!(stream, "{}", std::process::id())?;

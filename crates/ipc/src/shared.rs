@@ -247,3 +247,49 @@ pub fn child_main(
     increment(&words, increments, mode);
     Ok(())
 }
+
+/// What `ipc shared` shows: the counter incremented each way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedReport {
+    /// Processes incrementing.
+    pub processes: u64,
+    /// Increments per process.
+    pub increments: u64,
+    /// One run per way of incrementing.
+    pub runs: Vec<CounterRun>,
+}
+
+/// [`counter`] with every [`Increment`] in turn.
+pub fn demo(exe: &Path, processes: u64, increments: u64) -> io::Result<SharedReport> {
+    let runs = Increment::ALL
+        .into_iter()
+        .map(|mode| counter(exe, processes, increments, mode))
+        .collect::<io::Result<_>>()?;
+    Ok(SharedReport {
+        processes,
+        increments,
+        runs,
+    })
+}
+
+impl std::fmt::Display for SharedReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "== Shared memory: {} processes × {} increments on one mapped counter ==",
+            self.processes, self.increments
+        )?;
+        for r in &self.runs {
+            writeln!(
+                f,
+                "{:>10}: counter = {:>9} (expected {}), lost updates: {:>7}  in {:.2?}",
+                r.mode.name(),
+                r.actual,
+                r.expected,
+                r.lost(),
+                r.elapsed
+            )?;
+        }
+        Ok(())
+    }
+}

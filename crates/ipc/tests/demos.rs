@@ -6,7 +6,7 @@ use std::time::Duration;
 use ipc::deadlock::{self, Protocol};
 use ipc::shared::Increment;
 use ipc::{bigdata, channel, child, cost, jobs, memory, pipe, shared};
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 
 const EXE: &str = env!("CARGO_BIN_EXE_ipc");
 const LIMIT: Duration = Duration::from_secs(30);
@@ -34,13 +34,29 @@ fn a_child_changes_its_own_memory_not_the_parents() {
         "{}",
         r.child.process
     );
+    assert_says(
+        &r,
+        &[
+            "== Processes do not share memory ==\n",
+            "[parent after]  data = [0]   the child changed its own copy",
+        ],
+    );
 }
 
 #[test]
 fn the_pipe_child_answers_42_to_32() {
-    let (answer, pid) = deadline(LIMIT, || pipe::send_32(exe()).unwrap());
-    assert_eq!(answer, 42);
-    assert!(!child::process_exists(pid), "the pipe child was reaped");
+    let report = deadline(LIMIT, || pipe::demo(exe()).unwrap());
+    assert_eq!(report.answer, 42);
+    assert!(
+        !child::process_exists(report.pid),
+        "the pipe child was reaped"
+    );
+    assert!(
+        report
+            .to_string()
+            .ends_with(&format!("child {} answered 42\n", report.pid)),
+        "{report}"
+    );
 }
 
 #[test]
@@ -55,25 +71,21 @@ fn a_pipe_child_answers_many_requests_in_order() {
 }
 
 #[test]
-fn typed_messages_go_both_ways() {
-    let talk = deadline(LIMIT, || channel::conversation(exe()).unwrap());
+fn typed_messages_go_both_ways_and_four_processes_fill_one_queue() {
+    let report = deadline(LIMIT, || channel::demo(exe(), 4).unwrap());
+    let talk = &report.talk;
     assert_eq!(talk.sum, 42);
     assert_eq!(talk.shouted, "HELLO FROM THE PARENT");
     assert_ne!(talk.pid, std::process::id());
-}
-
-#[test]
-fn four_processes_fill_one_queue_with_squares() {
-    let squares = deadline(LIMIT, || {
-        channel::queue_of_squares(exe(), &[1, 2, 3, 4]).unwrap()
-    });
-    let mut got: Vec<(u64, u64)> = squares.iter().map(|s| (s.x, s.square)).collect();
+    let mut got: Vec<(u64, u64)> = report.squares.iter().map(|s| (s.x, s.square)).collect();
     got.sort();
     assert_eq!(got, [(1, 1), (2, 4), (3, 9), (4, 16)]);
-    let mut pids: Vec<u32> = squares.iter().map(|s| s.pid).collect();
+    let mut pids: Vec<u32> = report.squares.iter().map(|s| s.pid).collect();
     pids.sort();
     pids.dedup();
     assert_eq!(pids.len(), 4, "four different processes");
+    assert_says(&report, &["queue of squares from 4 processes"]);
+    assert_eq!(report.to_string().matches("² = ").count(), 4, "{report}");
 }
 
 #[test]
@@ -102,17 +114,21 @@ fn take_before_put_finishes() {
 
 #[test]
 fn atomic_and_locked_counters_end_exact_and_load_store_never_gains() {
-    deadline(LIMIT, || {
-        for mode in [Increment::FetchAdd, Increment::SpinLock] {
-            let r = shared::counter(exe(), 2, 20_000, mode).unwrap();
-            assert_eq!(r.actual, 40_000, "{mode:?}");
+    let report = deadline(LIMIT, || shared::demo(exe(), 2, 20_000).unwrap());
+    let modes: Vec<Increment> = report.runs.iter().map(|r| r.mode).collect();
+    assert_eq!(modes, Increment::ALL);
+    for r in &report.runs {
+        match r.mode {
+            Increment::FetchAdd | Increment::SpinLock => assert_eq!(r.actual, 40_000, "{r:?}"),
+            // Lost updates are likely but not certain; more than the total is impossible (and,
+            // in theory, two racing processes can lose all but 2).
+            Increment::LoadStore => {
+                assert!((2..=40_000).contains(&r.actual), "{r:?}");
+                assert_eq!(r.lost(), 40_000 - r.actual);
+            }
         }
-        // Lost updates are likely but not certain; more than the total is impossible (and,
-        // in theory, two racing processes can lose all but 2).
-        let r = shared::counter(exe(), 2, 20_000, Increment::LoadStore).unwrap();
-        assert!((2..=40_000).contains(&r.actual), "{r:?}");
-        assert_eq!(r.lost(), 40_000 - r.actual);
-    });
+    }
+    assert_eq!(report.to_string().lines().count(), 4, "{report}");
 }
 
 #[test]
@@ -127,12 +143,62 @@ fn shared_words_are_shared_between_two_mappings() {
 
 #[test]
 fn bigdata_copied_and_shared_equal_the_one_process_product() {
-    let r = deadline(LIMIT, || {
-        bigdata::run(exe(), 2_000, bigdata::COLUMNS, 2).unwrap()
-    });
+    let r = deadline(LIMIT, || bigdata::demo(exe(), 2_000, Some(2)).unwrap());
+    assert_eq!((r.columns, r.workers), (bigdata::COLUMNS, 2));
     assert!(r.copied_equal);
     assert!(r.shared_equal);
+    assert_eq!(r.verdict(), Ok(()));
     assert_eq!(r.input_bytes(), 2 * 2_000 * 16 * 8);
+    assert_says(
+        &r,
+        &[
+            "16 columns × 2000 rows, 2 worker processes",
+            "copied true, shared true",
+        ],
+    );
+}
+
+#[test]
+fn a_product_that_differs_fails_the_verdict() {
+    let wrong = bigdata::BigData {
+        rows: 1,
+        columns: 1,
+        workers: 1,
+        single: Duration::ZERO,
+        copied: Duration::ZERO,
+        shared_setup: Duration::ZERO,
+        shared: Duration::ZERO,
+        copied_equal: true,
+        shared_equal: false,
+    };
+    assert_eq!(wrong.verdict(), Err(bigdata::Mismatch));
+}
+
+#[test]
+fn the_deadlock_report_tells_each_protocol() {
+    let report = deadlock::DeadlockReport {
+        runs: vec![
+            (
+                Protocol::PutPutTake,
+                deadlock::Outcome::Deadlocked {
+                    after: Duration::from_millis(500),
+                },
+            ),
+            (
+                Protocol::TakeBeforePut,
+                deadlock::Outcome::Finished {
+                    bytes_read: 131_072,
+                },
+            ),
+        ],
+    };
+    assert_says(
+        &report,
+        &[
+            "PutPutTake: DEADLOCK detected after 500.00ms",
+            "TakeBeforePut: finished, the parent read 131072 bytes",
+        ],
+    );
 }
 
 #[test]
@@ -155,6 +221,14 @@ fn the_pool_tour_reports_the_abort_and_recovers() {
     assert_eq!(tour.after_abort, [1, 4, 9, 16]);
     assert_eq!(tour.pids_after.len(), 2);
     assert_ne!(tour.pids, tour.pids_after, "one worker was replaced");
+    assert_eq!(tour.parent, std::process::id());
+    assert_says(
+        &tour,
+        &[
+            "== A process pool: 2 worker processes",
+            "the pool replaced it and goes on: [1, 4, 9, 16]",
+        ],
+    );
 }
 
 #[test]
@@ -162,6 +236,7 @@ fn processes_and_threads_are_started_and_joined() {
     let c = deadline(LIMIT, || cost::measure(exe(), 3).unwrap());
     assert_eq!(c.count, 3);
     assert!(c.ratio() > 0.0);
+    assert_says(c, &["3 processes started and reaped:"]);
 }
 
 #[test]
@@ -178,21 +253,4 @@ fn a_guarded_child_is_killed_and_reaped_on_drop() {
         drop(guard);
         assert!(!child::process_exists(pid));
     });
-}
-
-#[test]
-fn bad_arguments_exit_with_code_2() {
-    for args in [
-        &["no-such-demo"][..],
-        &["shared", "--processes", "0"],
-        &["bigdata", "--rows", "x"],
-    ] {
-        let status = std::process::Command::new(EXE)
-            .args(args)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .unwrap();
-        assert_eq!(status.code(), Some(2), "{args:?}");
-    }
 }

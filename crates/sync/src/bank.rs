@@ -12,8 +12,9 @@
 //!
 //! [`BankAccount`] then hides its lock entirely (the seeds' "cleaner example"), and adds
 //! [`BankAccount::transfer`], which needs two locks and takes them in a fixed order so that two
-//! opposite transfers cannot deadlock.
+//! opposite transfers cannot deadlock: [`opposite_transfers`] puts that to the test.
 
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex, MutexGuard, PoisonError};
 use std::thread;
@@ -219,6 +220,136 @@ impl BankAccount {
         Self::take(&mut from_balance, amount)?;
         *to_balance = credited;
         Ok(())
+    }
+}
+
+/// What the lock-ordering experiment left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transfers {
+    /// Transfers tried in each direction.
+    pub each_way: u32,
+    /// The two balances afterwards.
+    pub balances: [u64; 2],
+    /// The two balances added up before: what they must still add up to.
+    pub total_before: u64,
+}
+
+/// The lock-ordering experiment: one thread moves 1 from `a` to `b`, another from `b` to `a`,
+/// `each_way` times each, at the same time. Each transfer holds both locks; taken as "from, then
+/// to" they would deadlock, taken in [`BankAccount::transfer`]'s order they cannot. A transfer
+/// that finds too little money is refused and counts as tried.
+pub fn opposite_transfers(a: &BankAccount, b: &BankAccount, each_way: u32) -> Transfers {
+    let total_before = a.balance() + b.balance();
+    thread::scope(|s| {
+        for (from, to) in [(a, b), (b, a)] {
+            s.spawn(move || {
+                for _ in 0..each_way {
+                    // A refusal (too little money) is part of the experiment, not a failure.
+                    let _ = BankAccount::transfer(from, to, 1);
+                }
+            });
+        }
+    });
+    Transfers {
+        each_way,
+        balances: [a.balance(), b.balance()],
+        total_before,
+    }
+}
+
+/// One way of synchronizing the withdrawals, run once and then `trials` times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModeRun {
+    /// How the demo names it.
+    pub name: &'static str,
+    /// One trial, told withdrawal by withdrawal.
+    pub once: TrialOutcome,
+    /// The overdrafts over many trials.
+    pub many: OverdrawReport,
+}
+
+/// What `sync bank` shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankReport {
+    /// The racy and the locked withdrawals.
+    pub modes: Vec<ModeRun>,
+    /// A [`BankAccount`] of 100: withdrawing all of it.
+    pub withdraw_all: Result<u64, BankError>,
+    /// Then withdrawing 1 more.
+    pub withdraw_more: Result<u64, BankError>,
+    /// Then, with 50 deposited, 1000 transfers each way to an empty account and back.
+    pub transfers: Transfers,
+}
+
+/// The husband and wife with both modes (`trials` trials each), then a [`BankAccount`]: its
+/// boundary, and [`opposite_transfers`] with another account.
+pub fn demo(trials: u32) -> BankReport {
+    let window = Duration::from_millis(1);
+    let modes = [
+        ("lock each access (racy)", Mode::LockEachAccess),
+        ("lock the whole withdrawal", Mode::LockWholeWithdrawal),
+    ]
+    .into_iter()
+    .map(|(name, mode)| ModeRun {
+        name,
+        once: husband_and_wife(mode, window),
+        many: count_overdrafts(mode, window, trials),
+    })
+    .collect();
+    let (account, other) = (BankAccount::new(100), BankAccount::new(0));
+    let withdraw_all = account.withdraw(100);
+    let withdraw_more = account.withdraw(1);
+    // Cannot fail: 50 on an empty account.
+    let _ = account.deposit(50);
+    BankReport {
+        modes,
+        withdraw_all,
+        withdraw_more,
+        transfers: opposite_transfers(&account, &other, 1000),
+    }
+}
+
+impl fmt::Display for BankReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "== bank: husband and wife each withdraw 90 from 100")?;
+        for run in &self.modes {
+            writeln!(f, "  {}:", run.name)?;
+            for (who, ok) in NAMES.iter().zip(run.once.succeeded) {
+                let what = if ok {
+                    "withdrew 90"
+                } else {
+                    "was refused: insufficient funds"
+                };
+                writeln!(f, "    {who} {what}")?;
+            }
+            writeln!(f, "    final balance: {}", run.once.final_balance)?;
+            writeln!(
+                f,
+                "    overdrawn in {} of {} trials",
+                run.many.overdrawn, run.many.trials
+            )?;
+        }
+        writeln!(f, "  BankAccount (lock hidden inside):")?;
+        writeln!(
+            f,
+            "    withdraw 100 of 100 -> {:?} (the seeds' `>=` wrongly refused this)",
+            self.withdraw_all
+        )?;
+        let more = self
+            .withdraw_more
+            .as_ref()
+            .map_or_else(ToString::to_string, ToString::to_string);
+        writeln!(f, "    withdraw 1 more     -> {more}")?;
+        let t = &self.transfers;
+        writeln!(
+            f,
+            "    {} opposite transfers, no deadlock; balances {} + {} = {} (was {})",
+            2 * t.each_way,
+            t.balances[0],
+            t.balances[1],
+            t.balances[0] + t.balances[1],
+            t.total_before
+        )
     }
 }
 

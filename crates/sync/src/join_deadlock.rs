@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use crate::primitives::Log;
+use crate::narration::{Log, Transcript};
 
 /// How a cycle experiment ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,4 +135,37 @@ pub fn channel_cycle(deadline: Duration, log: Log) -> CycleOutcome {
             CycleOutcome::Deadlocked { waits, broken }
         }
     }
+}
+
+/// What `sync join-deadlock` shows: both cycles, each detected after `deadline`, and what
+/// became of their threads.
+pub fn demo(deadline: Duration) -> Transcript {
+    let t = Transcript::new();
+    let log: Log = &|line| t.say(line);
+    t.heading("== join deadlock: thread-1 joins thread-2, thread-2 joins thread-1");
+    explain(&t, join_cycle(deadline, log), deadline);
+    t.heading("-- the same cycle with two channels");
+    explain(&t, channel_cycle(deadline, log), deadline);
+    t
+}
+
+/// What a cycle experiment's outcome means, said in `t`.
+fn explain(t: &Transcript, outcome: CycleOutcome, deadline: Duration) {
+    let CycleOutcome::Deadlocked { waits, broken } = outcome else {
+        t.say("both finished (no deadlock)");
+        return;
+    };
+    t.say(format!(
+        "DEADLOCK: neither finished within {:.1} s. The wait cycle:",
+        deadline.as_secs_f64()
+    ));
+    for w in &waits {
+        t.say(format!("  {w}"));
+    }
+    t.say("each waits for the other to act first, so neither ever does");
+    t.say(if broken {
+        "the main thread broke the cycle from outside; both threads then finished"
+    } else {
+        "nothing can wake a join: the two threads stay blocked until the process ends"
+    });
 }

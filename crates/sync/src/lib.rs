@@ -15,6 +15,9 @@
 //! - [`queues`]: producer/consumer over a bounded channel, shutdown by closing, `task_done`/`join`;
 //! - [`join_deadlock`]: two threads each waiting for the other, detected with a deadline.
 //!
+//! Each topic's `demo` function runs what `sync <topic>` shows and returns its report; [`tour`]
+//! runs them all, briefly, and [`narration`] keeps what their threads say for the reports.
+//!
 //! Under `--cfg loom` only [`semaphore`] and [`event`] are built, on loom's types, so that the model
 //! checker sees every lock and wake-up they make.
 
@@ -29,6 +32,8 @@ pub mod bank;
 #[cfg(not(loom))]
 pub mod join_deadlock;
 #[cfg(not(loom))]
+pub mod narration;
+#[cfg(not(loom))]
 pub mod philosophers;
 #[cfg(not(loom))]
 pub mod primitives;
@@ -36,6 +41,8 @@ pub mod primitives;
 pub mod queues;
 #[cfg(not(loom))]
 pub mod races;
+#[cfg(not(loom))]
+pub mod tour;
 
 /// parking_lot, re-exported so the benches compare its `Mutex` with the one this crate builds on.
 ///

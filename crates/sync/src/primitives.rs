@@ -11,8 +11,9 @@
 //! | `Event`                       | hand-made: [`crate::event::Event`]                          |
 //! | plain ints under the GIL      | [`std::sync::atomic`]: `AtomicU64::fetch_add`, `compare_exchange` … |
 //!
-//! Every demo takes a `log` callback for its narration (the CLI prints it; the tests ignore it)
-//! and returns what it observed, so the tests check the behaviour rather than the text.
+//! Every demo takes a `log` callback for its narration (the lesson's [`demo`] keeps it in its
+//! transcript; the tests ignore it) and returns what it observed, so the tests check the
+//! behaviour rather than the text.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Barrier, Condvar, Mutex, RwLock, TryLockError};
@@ -22,10 +23,8 @@ use std::time::Duration;
 use parking_lot::ReentrantMutex;
 
 use crate::event::Event;
+use crate::narration::{Log, Transcript};
 use crate::semaphore::Semaphore;
-
-/// Where a demo's narration goes.
-pub type Log<'a> = &'a (dyn Fn(String) + Sync);
 
 /// `Mutex` and its guard: three threads append to a shared `Vec` that lives inside the mutex.
 /// Returns the vector's final contents.
@@ -262,4 +261,37 @@ pub fn event_timers(period: Duration, run_for: Duration, log: Log) -> u64 {
         stop.set();
     });
     hellos.into_inner()
+}
+
+/// Every primitive in turn, as `sync primitives` shows them, with a semaphore of `permits`
+/// permits for `workers` workers.
+pub fn demo(permits: usize, workers: usize) -> Transcript {
+    let t = Transcript::new();
+    let log: Log = &|line| t.say(line);
+    t.heading("== primitives");
+    t.heading("-- Mutex and its guard (`with lock:`)");
+    let names = mutex_and_guard(log);
+    t.say(format!("final list: {names:?}"));
+    t.heading("-- re-entrant lock vs plain Mutex");
+    reentrancy(log);
+    t.heading("-- RwLock: many readers at once, then one writer");
+    let (peak, value) = rwlock(3, log);
+    t.say(format!(
+        "readers inside at once: {peak}; value after the write: {value}"
+    ));
+    t.heading("-- Condvar: sleep until told");
+    t.say(format!("the worker answered {}", condvar(log)));
+    t.heading("-- Barrier: nobody starts phase 2 before everyone finished phase 1");
+    barrier(3, log);
+    t.heading("-- atomics");
+    atomics(4, log);
+    t.heading(format!(
+        "-- hand-made Semaphore({permits}), {workers} workers"
+    ));
+    let peak = semaphore(permits, workers, log);
+    t.say(format!("at most {peak} workers were inside at once"));
+    t.heading("-- hand-made Event stops two timer threads");
+    let hellos = event_timers(Duration::from_millis(100), Duration::from_millis(350), log);
+    t.say(format!("{hellos} hellos, then both timers stopped at once"));
+    t
 }

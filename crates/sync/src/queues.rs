@@ -20,7 +20,7 @@ use std::time::Duration;
 use crossbeam::sync::WaitGroup;
 use crossbeam_channel::bounded;
 
-use crate::primitives::Log;
+use crate::narration::{Log, Transcript};
 
 /// One item taken by one consumer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,4 +109,29 @@ pub fn task_done_join(items: u64, workers: usize, log: Log) -> JoinReport {
         drop(tx);
         report
     })
+}
+
+/// What `sync queues` shows: [`producer_consumer`] and who took what, then [`task_done_join`].
+pub fn demo(items: u64, capacity: usize, consumers: usize) -> Transcript {
+    let t = Transcript::new();
+    let log: Log = &|line| t.say(line);
+    t.heading(format!(
+        "== queues: {items} items, capacity {capacity}, {consumers} consumers"
+    ));
+    let taken = producer_consumer(items, capacity, consumers, log);
+    for w in 0..consumers {
+        let mine: Vec<u64> = taken
+            .iter()
+            .filter(|t| t.worker == w)
+            .map(|t| t.item)
+            .collect();
+        t.say(format!("consumer-{w} took {mine:?}"));
+    }
+    t.heading("-- task_done / join with a WaitGroup");
+    let r = task_done_join(items, consumers, log);
+    t.say(format!(
+        "at join: {} of {items} processed, {} workers alive",
+        r.processed_at_join, r.workers_alive_at_join
+    ));
+    t
 }

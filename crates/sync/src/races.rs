@@ -46,6 +46,7 @@
 //! [`checked_withdraw_cas`] with a single atomic instruction, [`mutex_count`] and
 //! [`checked_withdraw_locked`] by holding a lock across the whole step.
 
+use std::fmt;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex};
 use std::thread;
@@ -194,6 +195,79 @@ pub fn checked_withdraw_locked(balance: &Mutex<i64>, amount: i64) -> bool {
         true
     } else {
         false
+    }
+}
+
+/// What `sync races` shows: the lost update and its fixes, then check-then-act and its fixes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RacesReport {
+    /// Threads of the counting runs.
+    pub threads: usize,
+    /// Increments per thread.
+    pub increments: u64,
+    /// Each way of counting, with what it counted.
+    pub counts: Vec<(&'static str, CountReport)>,
+    /// Trials of each withdrawal.
+    pub trials: u32,
+    /// Each way of withdrawing, with the trials that overdrew.
+    pub overdrafts: Vec<(&'static str, u32)>,
+}
+
+/// The trials of each withdrawal in [`demo`].
+pub const DEMO_TRIALS: u32 = 300;
+
+/// Counts with `threads` threads of `increments` each, racily and both fixed ways, then runs
+/// [`DEMO_TRIALS`] trials of each withdrawal.
+pub fn demo(threads: usize, increments: u64) -> RacesReport {
+    RacesReport {
+        threads,
+        increments,
+        counts: vec![
+            ("load + store (racy)", lost_update(threads, increments)),
+            ("fetch_add", fetch_add_count(threads, increments)),
+            ("Mutex", mutex_count(threads, increments)),
+        ],
+        trials: DEMO_TRIALS,
+        overdrafts: [
+            ("check, then act (racy)", Withdrawal::CheckThenAct),
+            ("compare-and-swap", Withdrawal::CompareAndSwap),
+            ("Mutex", Withdrawal::Locked),
+        ]
+        .into_iter()
+        .map(|(name, how)| (name, check_then_act(DEMO_TRIALS, how)))
+        .collect(),
+    }
+}
+
+impl fmt::Display for RacesReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "== races: {} threads × {} increments",
+            self.threads, self.increments
+        )?;
+        writeln!(
+            f,
+            "(the unsynchronized `global counter` does not compile in Rust: see the README)"
+        )?;
+        for (name, r) in &self.counts {
+            writeln!(
+                f,
+                "  {name:<28} expected {:>10}, got {:>10}, lost {:>9}",
+                r.expected,
+                r.actual,
+                r.lost()
+            )?;
+        }
+        writeln!(
+            f,
+            "  check-then-act, two threads withdraw 90 from 100, {} trials:",
+            self.trials
+        )?;
+        for (name, overdrawn) in &self.overdrafts {
+            writeln!(f, "  {name:<28} overdrawn in {overdrawn:>4} trials")?;
+        }
+        Ok(())
     }
 }
 

@@ -4,7 +4,7 @@ use std::thread;
 use std::time::Duration;
 
 use sync::bank::{self, BankAccount, BankError, Mode};
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -91,4 +91,40 @@ fn opposite_transfers_do_not_deadlock_and_conserve_money() {
         (a.balance(), b.balance())
     });
     assert_eq!(a + b, 2000);
+}
+
+#[test]
+fn opposite_transfers_take_their_locks_in_order_and_lose_nothing() {
+    let (a, b) = (BankAccount::new(500), BankAccount::new(500));
+    let t = deadline(LIMIT, move || bank::opposite_transfers(&a, &b, 5_000));
+    assert_eq!(t.each_way, 5_000);
+    assert_eq!(t.total_before, 1_000);
+    assert_eq!(t.balances[0] + t.balances[1], 1_000, "{t:?}");
+}
+
+#[test]
+fn opposite_transfers_from_an_empty_account_are_refused_not_stuck() {
+    let (a, b) = (BankAccount::new(0), BankAccount::new(0));
+    let t = deadline(LIMIT, move || bank::opposite_transfers(&a, &b, 100));
+    assert_eq!(t.balances, [0, 0]);
+}
+
+#[test]
+fn the_demo_shows_both_modes_the_boundary_and_the_transfers() {
+    let report = deadline(LIMIT, || bank::demo(5));
+    assert_eq!(report.modes.len(), 2);
+    assert_eq!(
+        report.modes[1].many.overdrawn, 0,
+        "the locked mode never overdraws"
+    );
+    assert_eq!(report.withdraw_all, Ok(0));
+    assert!(report.withdraw_more.is_err());
+    assert!(report.to_string().starts_with("== bank: "), "{report}");
+    assert_says(
+        &report,
+        &[
+            "2000 opposite transfers, no deadlock; balances ",
+            "= 50 (was 50)",
+        ],
+    );
 }

@@ -3,8 +3,10 @@
 
 use std::time::Duration;
 
-use sync::philosophers::{self, Config, Outcome, PhilosophersError, Strategy};
-use testkit::deadline;
+use sync::philosophers::{
+    self, Config, Detector, Dinner, Outcome, PhilosophersError, Strategy, Wait,
+};
+use testkit::{assert_says, deadline};
 
 fn config(philosophers: usize) -> Config {
     Config {
@@ -67,4 +69,58 @@ fn fewer_than_two_philosophers_is_an_error() {
 fn spread_is_max_minus_min() {
     assert_eq!(philosophers::spread(&[3, 9, 5]), 6);
     assert_eq!(philosophers::spread(&[]), 0);
+}
+
+#[test]
+fn the_demo_runs_one_dinner_per_strategy() {
+    let report = deadline(Duration::from_secs(20), || {
+        let brief = Config {
+            duration: Duration::from_millis(300),
+            ..config(3)
+        };
+        philosophers::demo(&[Strategy::Ordered, Strategy::Arbitrator], &brief)
+    })
+    .expect("valid");
+    let strategies: Vec<Strategy> = report.dinners.iter().map(|d| d.strategy).collect();
+    assert_eq!(strategies, [Strategy::Ordered, Strategy::Arbitrator]);
+    let text = report.to_string();
+    assert!(
+        text.starts_with(
+            "== philosophers: ordered strategy, 3 philosophers, up to 0.3 s\n  no deadlock."
+        ),
+        "{text}"
+    );
+    assert_eq!(text.matches("== philosophers:").count(), 2, "{text}");
+}
+
+#[test]
+fn a_deadlock_is_told_fork_by_fork_with_its_cycle() {
+    let waits: Vec<Wait> = (0..2)
+        .map(|p| Wait {
+            philosopher: p,
+            holds: Some(p),
+            wants: Some((p + 1) % 2),
+            wanted_is_held_by: Some((p + 1) % 2),
+        })
+        .collect();
+    let dinner = Dinner {
+        strategy: Strategy::Naive,
+        philosophers: 2,
+        duration: Duration::from_secs(2),
+        outcome: Outcome::Deadlock {
+            detected_by: Detector::ParkingLot,
+            meals: vec![3, 1],
+            waits,
+            threads_in_cycle: 2,
+        },
+    };
+    assert_says(
+        &dinner,
+        &[
+            "  DEADLOCK detected by parking_lot's deadlock detector: 2 threads in a cycle",
+            "    philosopher 0 holds fork 0 and waits for fork 1, held by philosopher 1",
+            "  wait cycle: 0 → 1 → 0",
+            "  meals before the deadlock: [3, 1]",
+        ],
+    );
 }

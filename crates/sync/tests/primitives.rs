@@ -147,3 +147,23 @@ fn event_wakes_all_waiters_and_clear_resets() {
         });
     });
 }
+
+#[test]
+fn the_primitives_demo_goes_through_every_primitive_in_order() {
+    let lines = deadline(LIMIT, || primitives::demo(2, 4)).lines();
+    let headings: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("-- "))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(headings.len(), 8, "{headings:?}");
+    assert_eq!(headings[6], "-- hand-made Semaphore(2), 4 workers");
+    assert!(
+        lines.contains(&"  the worker answered 144".to_string()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("  at most ")),
+        "{lines:?}"
+    );
+}

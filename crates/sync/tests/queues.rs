@@ -3,8 +3,9 @@
 use std::time::Duration;
 
 use sync::join_deadlock::{self, CycleOutcome};
+use sync::narration::Log;
 use sync::queues;
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -33,29 +34,64 @@ fn join_returns_when_every_task_is_done() {
     assert_eq!(r.workers_alive_at_join, 3);
 }
 
-#[test]
-fn join_cycle_is_detected() {
-    let outcome = deadline(LIMIT, || {
-        join_deadlock::join_cycle(Duration::from_secs(1), &quiet)
-    });
+/// Runs a cycle of two waiting threads and returns whether something broke it.
+fn deadlocked(cycle: fn(Duration, Log) -> CycleOutcome) -> bool {
+    let outcome = deadline(LIMIT, move || cycle(Duration::from_millis(300), &quiet));
     let CycleOutcome::Deadlocked { waits, broken } = outcome else {
         panic!("expected a deadlock, got {outcome:?}");
     };
     assert_eq!(waits.len(), 2);
-    assert!(!broken);
+    broken
+}
+
+#[test]
+fn join_cycle_is_detected_and_nothing_breaks_it() {
+    assert!(!deadlocked(join_deadlock::join_cycle));
 }
 
 #[test]
 fn channel_cycle_is_detected_and_broken() {
-    let outcome = deadline(LIMIT, || {
-        join_deadlock::channel_cycle(Duration::from_secs(1), &quiet)
-    });
-    let CycleOutcome::Deadlocked { waits, broken } = outcome else {
-        panic!("expected a deadlock, got {outcome:?}");
-    };
-    assert_eq!(waits.len(), 2);
     assert!(
-        broken,
+        deadlocked(join_deadlock::channel_cycle),
         "after the main thread's message both threads finish"
+    );
+}
+
+#[test]
+fn the_queues_demo_tells_who_took_what_and_when_join_returned() {
+    let transcript = deadline(LIMIT, || queues::demo(6, 2, 2));
+    let lines = transcript.lines();
+    assert_eq!(lines[0], "== queues: 6 items, capacity 2, 2 consumers");
+    assert!(
+        lines.iter().any(|l| l.starts_with("  consumer-1 took [")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"-- task_done / join with a WaitGroup".to_string()),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("  at join: 6 of 6 processed, 2 workers alive")
+    );
+}
+
+#[test]
+fn the_join_deadlock_demo_explains_both_cycles() {
+    let transcript = deadline(LIMIT, || join_deadlock::demo(Duration::from_millis(200)));
+    let text = transcript.to_string();
+    assert_eq!(
+        text.matches("DEADLOCK: neither finished within 0.2 s")
+            .count(),
+        2,
+        "{text}"
+    );
+    assert_says(
+        &text,
+        &[
+            "    thread-1 waits for thread-2 (join)",
+            "nothing can wake a join",
+            "the main thread broke the cycle from outside",
+        ],
     );
 }

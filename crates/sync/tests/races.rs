@@ -46,3 +46,24 @@ fn racy_check_then_act_is_counted_within_bounds() {
     });
     assert!(overdrawn <= 50);
 }
+
+#[test]
+fn the_demo_counts_three_ways_and_withdraws_three_ways() {
+    let report = deadline(LIMIT, || races::demo(2, 10_000));
+    let names: Vec<&str> = report.counts.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, ["load + store (racy)", "fetch_add", "Mutex"]);
+    assert_eq!(report.counts[1].1.lost(), 0);
+    assert_eq!(report.counts[2].1.lost(), 0);
+    assert_eq!(report.trials, races::DEMO_TRIALS);
+    assert_eq!(
+        report.overdrafts[1].1, 0,
+        "compare-and-swap never overdraws"
+    );
+    assert_eq!(report.overdrafts[2].1, 0, "the Mutex never overdraws");
+    let text = report.to_string();
+    assert!(
+        text.starts_with("== races: 2 threads × 10000 increments\n"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 9, "{text}");
+}

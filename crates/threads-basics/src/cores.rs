@@ -12,6 +12,8 @@
 //! CPU-bound threads beyond the number of cores only take turns; waiting (I/O-bound) threads can
 //! be many more, because they mostly sleep.
 
+use std::fmt;
+
 /// What the machine says about its cores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cores {
@@ -36,5 +38,20 @@ pub fn cores() -> Cores {
     Cores {
         logical: logical_cores(),
         physical: physical_cores(),
+    }
+}
+
+impl fmt::Display for Cores {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "logical cores available to this process (available_parallelism): {}",
+            self.logical
+        )?;
+        writeln!(
+            f,
+            "physical cores (num_cpus::get_physical): {}",
+            self.physical
+        )
     }
 }

@@ -14,6 +14,7 @@
 //! lesson's binary again with the hidden subcommand `daemon-child`, which runs [`child_main`], and
 //! reads what the child printed before its `main` returned.
 
+use std::fmt;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -21,6 +22,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::error::ThreadsError;
+use crate::pace::Pace;
 
 /// The hidden subcommand that runs [`child_main`].
 pub const CHILD_SUBCOMMAND: &str = "daemon-child";
@@ -128,4 +130,30 @@ pub fn run_child(
         main_returned: lines.iter().any(|l| l == "main: returning from main"),
         lines,
     })
+}
+
+/// Runs the child (`exe` is this lesson's binary) with the seeds' half-second tick, scaled by
+/// `pace` (at least 10 ms), and a `main` that returns five ticks after its worker is joined.
+pub fn demo(exe: &Path, pace: Pace) -> Result<ChildReport, ThreadsError> {
+    let tick = pace.secs(0.5).max(Duration::from_millis(10));
+    let lifetime = tick * 5;
+    run_child(exe, tick, lifetime, lifetime * 4 + Duration::from_secs(10))
+}
+
+impl fmt::Display for ChildReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for line in &self.lines {
+            writeln!(f, "  child | {line}")?;
+        }
+        writeln!(
+            f,
+            "The joined worker finished: {}. The detached thread ticked {} of {DAEMON_TICKS} times and finished: {}.",
+            self.worker_finished, self.daemon_ticks, self.daemon_finished
+        )?;
+        writeln!(
+            f,
+            "When main returns, the process exits and every other thread stops mid-way: all Rust\n\
+             threads act like Python's daemon=True. Join (or use thread::scope) to wait for them."
+        )
+    }
 }

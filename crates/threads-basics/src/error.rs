@@ -22,6 +22,12 @@ pub enum ThreadsError {
         /// The panic message, when it was a string.
         message: String,
     },
+    /// Two runs of the same work gave different results: a bug.
+    #[error("{what} disagree")]
+    Disagree {
+        /// Which runs.
+        what: &'static str,
+    },
     /// Work cannot be split over zero threads.
     #[error("the number of threads must be at least 1")]
     ZeroThreads,

@@ -10,12 +10,15 @@
 //! This lesson simulates the I/O by sleeping, so it runs offline; the `downloader` lesson does it
 //! for real.
 
+use std::fmt;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::error::ThreadsError;
 use crate::log::{Log, thread_name};
-use crate::spawning::join_named;
+use crate::pace::Pace;
+use crate::spawning::{join_named, spawn_named};
+use crate::timing::{speedup, timed};
 
 /// One simulated request: waits `latency` (as a network call would) and returns a made-up
 /// "status code" for it.
@@ -27,30 +30,6 @@ pub fn fake_request(id: usize, latency: Duration, log: &Log) -> u16 {
         thread_name()
     ));
     200
-}
-
-/// The results of a run, with how long it took.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Timed<T> {
-    /// What the run produced.
-    pub value: T,
-    /// Wall-clock time of the run.
-    pub elapsed: Duration,
-}
-
-/// Runs `f` and measures it.
-pub fn timed<T>(f: impl FnOnce() -> T) -> Timed<T> {
-    let start = Instant::now();
-    let value = f();
-    Timed {
-        value,
-        elapsed: start.elapsed(),
-    }
-}
-
-/// How many times faster `fast` was than `slow`.
-pub fn speedup(slow: Duration, fast: Duration) -> f64 {
-    slow.as_secs_f64() / fast.as_secs_f64().max(1e-9)
 }
 
 /// Every request, one after another, on the calling thread.
@@ -69,12 +48,56 @@ pub fn thread_per_task(latencies: &[Duration], log: &Log) -> Result<Vec<u16>, Th
         .enumerate()
         .map(|(id, &latency)| {
             let log = log.clone();
-            let name = format!("request-{id}");
-            thread::Builder::new()
-                .name(name.clone())
-                .spawn(move || fake_request(id, latency, &log))
-                .map_err(|source| ThreadsError::Spawn { name, source })
+            spawn_named(format!("request-{id}"), move || {
+                fake_request(id, latency, &log)
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     handles.into_iter().map(join_named).collect()
+}
+
+/// How long the same requests took one after another and one thread each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IoReport {
+    /// How many requests.
+    pub requests: usize,
+    /// One after another.
+    pub sequential: Duration,
+    /// One thread per request.
+    pub thread_per_task: Duration,
+}
+
+/// `requests` simulated requests of the seeds' 2 s (scaled by `pace`), narrated on `log`:
+/// sequentially, then one thread each. Both runs must give the same answers.
+pub fn demo(pace: Pace, requests: usize, log: &Log) -> Result<IoReport, ThreadsError> {
+    let latencies = vec![pace.secs(2.0); requests];
+    let seq = timed(|| sequential(&latencies, log));
+    let par = timed(|| thread_per_task(&latencies, log)).transpose()?;
+    if seq.value != par.value {
+        return Err(ThreadsError::Disagree {
+            what: "the two runs",
+        });
+    }
+    Ok(IoReport {
+        requests,
+        sequential: seq.elapsed,
+        thread_per_task: par.elapsed,
+    })
+}
+
+impl fmt::Display for IoReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} requests: sequential {:.3} s, thread per task {:.3} s, speedup {:.1}x",
+            self.requests,
+            self.sequential.as_secs_f64(),
+            self.thread_per_task.as_secs_f64(),
+            speedup(self.sequential, self.thread_per_task)
+        )?;
+        writeln!(
+            f,
+            "Waiting threads overlap their waits, even on one core (and even in Python)."
+        )
+    }
 }

@@ -18,12 +18,15 @@
 //! 8. [`timers`]: a cancellable one-shot timer and a stoppable repeating timer.
 //! 9. [`cores`]: how many logical and physical cores this machine has.
 //!
-//! Around them: [`log`] (what the demos print, recorded for the tests), [`pace`] (how long the
-//! demos sleep) and [`error`].
+//! Each topic's `demo` function runs what `threads-basics <topic>` shows and returns its report.
+//! Around them: [`timing`] (how the lessons measure: the fastest of a few runs, speedup), [`log`]
+//! (what the demos print, recorded for the tests), [`pace`] (how long the demos sleep) and
+//! [`error`].
 
 pub mod error;
 pub mod log;
 pub mod pace;
+pub mod timing;
 
 pub mod cores;
 pub mod cpu_bound;

@@ -34,6 +34,13 @@ impl Log {
         Self::new(false)
     }
 
+    /// A new log that prints like this one (or is quiet like it), with a clock and a mute switch
+    /// of its own: the never-ending demo hands one to the thread it leaves running, so that
+    /// muting it silences that thread and nothing else.
+    pub fn another(&self) -> Self {
+        Self::new(self.inner.echo)
+    }
+
     fn new(echo: bool) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -45,13 +52,32 @@ impl Log {
         }
     }
 
-    /// Records one line (and prints it, unless the log is quiet or muted).
+    /// Records one line (and prints it with the time since the log began, unless the log is
+    /// quiet or muted).
     pub fn say(&self, line: impl Into<String>) {
         let line = line.into();
-        if self.inner.echo && !self.inner.muted.load(Ordering::Relaxed) {
+        if self.prints() {
             let secs = self.inner.start.elapsed().as_secs_f64();
             println!("[{secs:7.3}s] {line}");
         }
+        self.record(line);
+    }
+
+    /// Records an aside of the narrator's, not of a thread (and prints it as it is, without a
+    /// time, unless the log is quiet or muted).
+    pub fn note(&self, line: impl Into<String>) {
+        let line = line.into();
+        if self.prints() {
+            println!("{line}");
+        }
+        self.record(line);
+    }
+
+    fn prints(&self) -> bool {
+        self.inner.echo && !self.inner.muted.load(Ordering::Relaxed)
+    }
+
+    fn record(&self, line: String) {
         // A panicking thread cannot leave a Vec<String> half-pushed, so a poisoned lock is safe.
         self.inner
             .lines

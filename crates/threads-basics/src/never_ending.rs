@@ -20,6 +20,7 @@
 //! no such check, so there the only option is to stop waiting.
 
 use std::any::Any;
+use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -28,6 +29,8 @@ use std::time::{Duration, Instant};
 
 use crate::error::ThreadsError;
 use crate::log::{Log, thread_name};
+use crate::pace::Pace;
+use crate::spawning::{join_named, spawn_named};
 
 /// The seeds' never-ending thread body: forever, sleep `tick` and say "waiting".
 pub fn never_ending(tick: Duration, log: &Log) -> ! {
@@ -44,13 +47,7 @@ pub fn spawn_never_ending(
     log: &Log,
 ) -> Result<JoinHandle<()>, ThreadsError> {
     let log = log.clone();
-    thread::Builder::new()
-        .name(name.to_string())
-        .spawn(move || never_ending(tick, &log))
-        .map_err(|source| ThreadsError::Spawn {
-            name: name.to_string(),
-            source,
-        })
+    spawn_named(name, move || never_ending(tick, &log))
 }
 
 /// How often [`join_timeout`] looks whether the thread has finished.
@@ -113,18 +110,12 @@ impl<T: Send + 'static> TimedHandle<T> {
         F: FnOnce() -> T + Send + 'static,
     {
         let (tx, rx) = mpsc::channel();
-        let handle = thread::Builder::new()
-            .name(name.to_string())
-            .spawn(move || {
-                // catch_unwind so that a panic is reported on the channel too.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-                // If nobody waits any more (the handle was dropped), there is nobody to tell.
-                let _ = tx.send(result);
-            })
-            .map_err(|source| ThreadsError::Spawn {
-                name: name.to_string(),
-                source,
-            })?;
+        let handle = spawn_named(name, move || {
+            // catch_unwind so that a panic is reported on the channel too.
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            // If nobody waits any more (the handle was dropped), there is nobody to tell.
+            let _ = tx.send(result);
+        })?;
         Ok(Self { result: rx, handle })
     }
 
@@ -214,13 +205,7 @@ impl StoppableWorker {
     pub fn spawn(name: &str, tick: Duration, log: &Log) -> Result<Self, ThreadsError> {
         let stop = StopFlag::new();
         let (flag, log) = (stop.clone(), log.clone());
-        let handle = thread::Builder::new()
-            .name(name.to_string())
-            .spawn(move || stoppable_loop(tick, &flag, &log))
-            .map_err(|source| ThreadsError::Spawn {
-                name: name.to_string(),
-                source,
-            })?;
+        let handle = spawn_named(name, move || stoppable_loop(tick, &flag, &log))?;
         Ok(Self { stop, handle })
     }
 
@@ -232,6 +217,86 @@ impl StoppableWorker {
     /// Raises the flag and joins: returns the number of rounds the thread did.
     pub fn stop(self) -> Result<u64, ThreadsError> {
         self.stop.raise();
-        crate::spawning::join_named(self.handle)
+        join_named(self.handle)
+    }
+}
+
+/// What the never-ending demo saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NeverEndingReport {
+    /// Whether the never-ending thread was still running when [`join_timeout`] gave up.
+    pub left_running: bool,
+    /// Whether [`TimedHandle::join_timeout`] gave up too.
+    pub timed_handle_gave_up: bool,
+    /// The rounds the stoppable loop did before it saw its flag.
+    pub rounds: u64,
+}
+
+/// The seeds' thread that never ends, waited for with a deadline (both ways), then the
+/// stoppable loop; narrated on `log`. The never-ending thread talks on a log of its own, muted
+/// once it has been shown: it runs on until the process exits.
+pub fn demo(pace: Pace, log: &Log) -> Result<NeverEndingReport, ThreadsError> {
+    let (tick, limit) = (pace.secs(2.0), pace.secs(5.0));
+    let chatter = log.another();
+    let handle = spawn_never_ending("Thread", tick, &chatter)?;
+    chatter
+        .say("Main: Thread started. A plain join() would wait forever, so: join with a deadline");
+    let left_running = match join_timeout(handle, limit) {
+        Ok(_) => {
+            chatter.say("Main: the thread ended after all (it should not have)");
+            false
+        }
+        Err(handle) => {
+            chatter.say(format!(
+                "Main: gave up after {:.3} s; is the thread finished? {} (it keeps running, detached)",
+                limit.as_secs_f64(),
+                handle.is_finished()
+            ));
+            !handle.is_finished()
+        }
+    };
+    // Its chatter would run through the demos that follow: it still runs, but nobody hears it.
+    chatter.mute();
+    log.note("(muting that thread's output from here on; it runs until the process exits)");
+
+    let timed = TimedHandle::spawn("Thread-2", move || {
+        loop {
+            thread::sleep(Duration::from_secs(3600));
+        }
+    })?;
+    let timed_handle_gave_up = match timed.join_timeout(pace.secs(1.0)) {
+        Joined::TimedOut(h) => {
+            log.say(format!(
+                "Main: the channel-based join_timeout also gave up on {}; finished? {}",
+                h.name(),
+                h.is_finished()
+            ));
+            true
+        }
+        other => {
+            log.say(format!("Main: unexpected {other:?}"));
+            false
+        }
+    };
+
+    log.say("Main: now a stoppable loop: it checks a stop flag every round");
+    let worker = StoppableWorker::spawn("Stoppable", tick, log)?;
+    thread::sleep(limit);
+    log.say("Main: raising the stop flag");
+    let rounds = worker.stop()?;
+    Ok(NeverEndingReport {
+        left_running,
+        timed_handle_gave_up,
+        rounds,
+    })
+}
+
+impl fmt::Display for NeverEndingReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Main: Stoppable joined after {} rounds; nothing is left running",
+            self.rounds
+        )
     }
 }

@@ -7,11 +7,13 @@
 //! panic that ended it, so there is no need for the global variables the Python examples use to
 //! get results out.
 
+use std::fmt;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use crate::error::{ThreadsError, panic_message};
 use crate::log::{Log, thread_name};
+use crate::pace::Pace;
 
 /// The seeds' worker: says it started, sleeps for `wait`, says it finished.
 pub fn simple_worker(wait: Duration, log: &Log) {
@@ -24,19 +26,27 @@ pub fn simple_worker(wait: Duration, log: &Log) {
     log.say(format!("Thread {} finished. Exiting.", thread_name()));
 }
 
-/// Starts [`simple_worker`] on a thread called `name`.
+/// Starts `f` on a new thread called `name`.
 ///
 /// `Builder::spawn` returns `io::Result`: the OS may refuse a new thread, and a library should
-/// report that rather than panic (which is what plain `thread::spawn` does).
+/// report that rather than panic (which is what plain `thread::spawn` does). Every thread of this
+/// lesson starts here, so every one has a name and a refusal always says which thread it was.
+pub fn spawn_named<T, F>(name: impl Into<String>, f: F) -> Result<JoinHandle<T>, ThreadsError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let name = name.into();
+    thread::Builder::new()
+        .name(name.clone())
+        .spawn(f)
+        .map_err(|source| ThreadsError::Spawn { name, source })
+}
+
+/// Starts [`simple_worker`] on a thread called `name`.
 pub fn spawn_worker(name: &str, wait: Duration, log: &Log) -> Result<JoinHandle<()>, ThreadsError> {
     let log = log.clone();
-    thread::Builder::new()
-        .name(name.to_string())
-        .spawn(move || simple_worker(wait, &log))
-        .map_err(|source| ThreadsError::Spawn {
-            name: name.to_string(),
-            source,
-        })
+    spawn_named(name, move || simple_worker(wait, &log))
 }
 
 /// Joins a handle and turns a panic of the thread into an error that names it.
@@ -97,4 +107,40 @@ pub fn squares_through_join(inputs: &[u64]) -> Result<Vec<NamedResult>, ThreadsE
         })
         .collect::<Result<Vec<_>, _>>()?;
     handles.into_iter().map(join_named).collect()
+}
+
+/// What the spawning demo returned through `join`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpawnReport {
+    /// What each `square-i` thread returned, in input order.
+    pub results: Vec<NamedResult>,
+}
+
+/// The seeds' two workers (2 s and 5 s, scaled by `pace`), narrated on `log`, then values
+/// returned through `join`.
+pub fn demo(pace: Pace, log: &Log) -> Result<SpawnReport, ThreadsError> {
+    run_workers(
+        &[("Worker-1", pace.secs(2.0)), ("Worker-2", pace.secs(5.0))],
+        log,
+    )?;
+    Ok(SpawnReport {
+        results: squares_through_join(&[3, 1, 4, 1, 5])?,
+    })
+}
+
+impl fmt::Display for SpawnReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Worker-1 is joined first; Main then waits the rest of Worker-2's sleep."
+        )?;
+        writeln!(
+            f,
+            "Values returned through join (input order, whatever order the threads finished in):"
+        )?;
+        for r in &self.results {
+            writeln!(f, "  {:>9} returned {}", r.thread, r.value)?;
+        }
+        Ok(())
+    }
 }

@@ -11,11 +11,12 @@
 //! counterpart of `thread.is_alive()`, and can give up after a limit: a thread blocked in a read
 //! cannot be interrupted, so in that case it is left behind (it ends with the process).
 
+use std::fmt;
 use std::io::BufRead;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::error::ThreadsError;
+use crate::spawning::{join_named, spawn_named};
 
 /// What the reading thread got.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,13 +61,7 @@ pub fn squares_while_reading<R>(
 where
     R: BufRead + Send + 'static,
 {
-    let reader = thread::Builder::new()
-        .name("reader".into())
-        .spawn(move || read_one_line(input))
-        .map_err(|source| ThreadsError::Spawn {
-            name: "reader".into(),
-            source,
-        })?;
+    let reader = spawn_named("reader", move || read_one_line(input))?;
     let start = Instant::now();
     let (mut count, mut result) = (1_u64, 1_u128);
     while !reader.is_finished() {
@@ -81,10 +76,26 @@ where
         result = u128::from(count) * u128::from(count);
         count += 1;
     }
-    let typed = crate::spawning::join_named(reader)?;
+    let typed = join_named(reader)?;
     Ok(Squares {
         count,
         result,
         typed,
     })
+}
+
+impl fmt::Display for Squares {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let typed = match &self.typed {
+            Typed::Line(text) => format!("while you typed {text:?}"),
+            Typed::Eof => "before stdin reached end of input".to_string(),
+            Typed::Error(err) => format!("until reading failed ({err})"),
+            Typed::GaveUp => "before giving up waiting for you".to_string(),
+        };
+        writeln!(
+            f,
+            "calculated squares up to {} * {} = {} {typed}",
+            self.count, self.count, self.result
+        )
+    }
 }

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use testkit::deadline;
-use threads_basics::ThreadsError;
+use testkit::{assert_says, deadline};
 use threads_basics::cpu_bound::{self, chunk_ranges};
+use threads_basics::{Pace, ThreadsError};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -98,5 +98,46 @@ fn wait_waits() {
         let start = std::time::Instant::now();
         cpu_bound::run_threads(3, || cpu_bound::wait(Duration::from_millis(20))).unwrap();
         assert!(start.elapsed() >= Duration::from_millis(20));
+    });
+}
+
+#[test]
+fn wait_vs_computing_times_both_tasks_both_ways() {
+    deadline(LIMIT, || {
+        let pace = Pace::with_factor(0.002); // 2 ms sleeps, 20,000 cos iterations
+        let report = cpu_bound::wait_vs_computing(pace, 3).unwrap();
+        assert_eq!((report.calls, report.iterations), (3, 20_000));
+        assert_eq!(report.sleep, Duration::from_millis(2));
+        // Three sleeps one after another cannot take less than the three sleeps.
+        assert!(report.wait.serial >= report.sleep * 3, "{report:?}");
+        assert_says(&report, &["3 calls each", "computing: serial"]);
+    });
+}
+
+#[test]
+fn the_cpu_demo_sums_on_the_threads_asked_for_and_agrees() {
+    deadline(LIMIT, || {
+        let pace = Pace::with_factor(0.001);
+        let report = cpu_bound::demo(pace, Some(3), 10_000, 2).unwrap();
+        assert_eq!(report.numbers, 10_000);
+        let [(3, run)] = &report.threaded[..] else {
+            panic!("only the count asked for: {report:?}");
+        };
+        assert!((run.value - report.sequential.value).abs() / run.value < 1e-10);
+        assert_says(&report, &["  3 threads", "GIL"]);
+    });
+}
+
+#[test]
+fn by_default_the_cpu_demo_also_tries_the_seeds_twelve_threads() {
+    deadline(LIMIT, || {
+        let report = cpu_bound::demo(Pace::with_factor(0.001), None, 1_000, 1).unwrap();
+        let counts: Vec<usize> = report.threaded.iter().map(|(t, _)| *t).collect();
+        let logical = report.cores.logical;
+        if logical == cpu_bound::SEED_THREADS {
+            assert_eq!(counts, [logical]);
+        } else {
+            assert_eq!(counts, [logical, cpu_bound::SEED_THREADS]);
+        }
     });
 }

@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use testkit::deadline;
-use threads_basics::daemon;
+use testkit::{assert_says, deadline};
+use threads_basics::{Pace, daemon};
 
 #[test]
 fn the_detached_thread_is_cut_off_when_main_returns() {
@@ -43,5 +43,19 @@ fn a_child_that_runs_too_long_is_killed() {
             matches!(err, threads_basics::ThreadsError::ChildTimedOut(_)),
             "{err}"
         );
+    });
+}
+
+#[test]
+fn the_demo_reports_each_line_of_the_child_and_the_verdict() {
+    deadline(Duration::from_secs(30), || {
+        let exe = Path::new(env!("CARGO_BIN_EXE_threads-basics"));
+        let report = daemon::demo(exe, Pace::with_factor(0.01)).unwrap();
+        assert!(
+            report.worker_finished && !report.daemon_finished,
+            "{report:?}"
+        );
+        assert!(report.to_string().starts_with("  child | "), "{report}");
+        assert_says(&report, &["The joined worker finished: true."]);
     });
 }

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use testkit::deadline;
-use threads_basics::Log;
-use threads_basics::io_bound::{self, speedup, timed};
+use threads_basics::io_bound;
+use threads_basics::{Log, Pace};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -39,9 +39,18 @@ fn thread_per_task_runs_each_request_on_its_own_thread() {
 }
 
 #[test]
-fn timed_measures_and_speedup_divides() {
-    let run = timed(|| 5);
-    assert_eq!(run.value, 5);
-    let s = speedup(Duration::from_secs(4), Duration::from_secs(1));
-    assert!((s - 4.0).abs() < 1e-12);
+fn the_demo_runs_the_requests_both_ways_and_compares_them() {
+    deadline(LIMIT, || {
+        let log = Log::quiet();
+        let pace = Pace::with_factor(0.005); // 10 ms a request
+        let report = io_bound::demo(pace, 3, &log).unwrap();
+        assert_eq!(report.requests, 3);
+        assert_eq!(log.lines().len(), 6, "each request narrated, both ways");
+        // Sleeping one after another cannot take less than the sleeps added up.
+        assert!(report.sequential >= pace.secs(2.0) * 3, "{report:?}");
+        assert!(
+            report.to_string().starts_with("3 requests: sequential "),
+            "{report}"
+        );
+    });
 }

@@ -4,11 +4,11 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use testkit::deadline;
-use threads_basics::Log;
+use testkit::{assert_says, deadline};
 use threads_basics::never_ending::{
-    Joined, StopFlag, StoppableWorker, TimedHandle, join_timeout, spawn_never_ending,
+    self, Joined, StopFlag, StoppableWorker, TimedHandle, join_timeout, spawn_never_ending,
 };
+use threads_basics::{Log, Pace};
 
 const LIMIT: Duration = Duration::from_secs(20);
 const SHORT: Duration = Duration::from_millis(100);
@@ -129,4 +129,28 @@ fn a_stop_flag_is_shared_by_its_clones() {
     assert!(!clone.is_raised());
     flag.raise();
     assert!(clone.is_raised());
+}
+
+#[test]
+fn the_demo_gives_up_on_the_endless_threads_and_stops_the_stoppable_one() {
+    deadline(LIMIT, || {
+        let log = Log::quiet();
+        let report = never_ending::demo(Pace::with_factor(0.01), &log).unwrap();
+        assert!(
+            report.left_running && report.timed_handle_gave_up,
+            "{report:?}"
+        );
+        let at = |needle: &str| log.position(needle);
+        assert!(
+            at("(muting that thread's output").is_some(),
+            "{:?}",
+            log.lines()
+        );
+        assert!(
+            at("raising the stop flag") < at("asked to stop, exiting"),
+            "{:?}",
+            log.lines()
+        );
+        assert_says(&report, &["nothing is left running"]);
+    });
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 use threads_basics::{ThreadsError, scoped};
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -71,4 +71,19 @@ fn zero_parts_is_an_error() {
         scoped::scoped_double_in_place(&mut [1], 0),
         Err(ThreadsError::ZeroThreads)
     ));
+}
+
+#[test]
+fn the_demo_sums_both_ways_and_doubles() {
+    deadline(LIMIT, || {
+        let report = scoped::demo(4).unwrap();
+        assert_eq!(report.scoped_sums, [15, 40, 65, 90]);
+        assert_eq!(report.arc_sums, report.scoped_sums);
+        assert_eq!(report.arc_count_after, 1);
+        assert_eq!(
+            report.doubled,
+            (1..=20).map(|x| 2 * x).collect::<Vec<u64>>()
+        );
+        assert_says(&report, &["(Arc count back to 1)"]);
+    });
 }

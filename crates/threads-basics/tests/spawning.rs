@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use testkit::deadline;
+use testkit::{assert_says, deadline};
 use threads_basics::{Log, ThreadsError, spawning};
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -66,5 +66,21 @@ fn a_panic_comes_back_as_an_error_naming_the_thread() {
             }
             other => panic!("expected a panic error, got {other:?}"),
         }
+    });
+}
+
+#[test]
+fn the_demo_joins_both_workers_then_returns_squares() {
+    deadline(LIMIT, || {
+        let log = Log::quiet();
+        let report = spawning::demo(threads_basics::Pace::with_factor(0.005), &log).unwrap();
+        let values: Vec<u64> = report.results.iter().map(|r| r.value).collect();
+        assert_eq!(values, [9, 1, 16, 1, 25]);
+        assert!(
+            log.position("Main: Worker-2 joined").is_some(),
+            "{:?}",
+            log.lines()
+        );
+        assert_says(&report, &["  square-2 returned 16"]);
     });
 }

@@ -3,8 +3,8 @@
 use std::io::{BufReader, Cursor, Read, Write};
 use std::time::Duration;
 
-use testkit::deadline;
-use threads_basics::squares::{Typed, read_one_line, squares_while_reading};
+use testkit::{assert_says, deadline};
+use threads_basics::squares::{Squares, Typed, read_one_line, squares_while_reading};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -71,4 +71,18 @@ fn gives_up_on_input_that_never_comes_then_the_reader_ends_on_eof() {
         writer.flush().unwrap();
         drop(writer);
     });
+}
+
+#[test]
+fn the_report_says_what_the_reader_got() {
+    let squares = |typed| Squares {
+        count: 3,
+        result: 9,
+        typed,
+    };
+    assert_eq!(
+        squares(Typed::Line("hi".into())).to_string(),
+        "calculated squares up to 3 * 3 = 9 while you typed \"hi\"\n"
+    );
+    assert_says(squares(Typed::GaveUp), &["giving up"]);
 }

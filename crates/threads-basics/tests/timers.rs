@@ -1,4 +1,4 @@
-//! One-shot and repeating timers, and the event they are built on.
+//! One-shot and repeating timers, and the demo of the seeds' timers.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
@@ -6,29 +6,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use testkit::deadline;
-use threads_basics::timers::{Event, OneShotTimer, RepeatingTimer};
+use threads_basics::timers::{self, Event, OneShotTimer, RepeatingTimer};
+use threads_basics::{Log, Pace};
 
 const LIMIT: Duration = Duration::from_secs(20);
-
-#[test]
-fn an_event_wakes_a_waiter_before_its_timeout() {
-    deadline(LIMIT, || {
-        let event = Event::new();
-        assert!(!event.is_set());
-        assert!(!event.wait_timeout(Duration::from_millis(10)));
-        let setter = event.clone();
-        let t = thread::spawn(move || {
-            thread::sleep(Duration::from_millis(20));
-            setter.set();
-        });
-        assert!(
-            event.wait_timeout(Duration::from_secs(3600)),
-            "woken by set, not the timeout"
-        );
-        t.join().unwrap();
-        assert!(event.is_set());
-    });
-}
 
 #[test]
 fn a_one_shot_timer_fires_once_after_its_delay() {
@@ -99,7 +80,7 @@ fn stopping_does_not_wait_for_the_interval() {
 #[test]
 fn one_event_stops_two_timers() {
     deadline(LIMIT, || {
-        let stop = Event::new();
+        let stop = Arc::new(Event::new());
         let counts: Vec<_> = (0..2).map(|_| Arc::new(AtomicU64::new(0))).collect();
         let timers: Vec<_> = counts
             .iter()
@@ -107,7 +88,7 @@ fn one_event_stops_two_timers() {
                 let c = Arc::clone(c);
                 RepeatingTimer::start_with_event(
                     Duration::from_millis(5),
-                    stop.clone(),
+                    Arc::clone(&stop),
                     move |_| {
                         c.fetch_add(1, Ordering::SeqCst);
                     },
@@ -125,5 +106,27 @@ fn one_event_stops_two_timers() {
         for (c, n) in counts.iter().zip(&ticks) {
             assert_eq!(c.load(Ordering::SeqCst), *n, "ticked after being stopped");
         }
+    });
+}
+
+#[test]
+fn the_demo_fires_one_timer_cancels_the_other_and_stops_two_with_one_event() {
+    deadline(LIMIT, || {
+        let log = Log::quiet();
+        let report = timers::demo(Pace::with_factor(0.01), &log).unwrap();
+        assert!(report.fired && report.cancelled_in_time, "{report:?}");
+        assert_eq!(report.ticks.len(), 2);
+        let lines = log.lines();
+        assert!(
+            !lines.iter().any(|l| l.contains("must not happen")),
+            "{lines:?}"
+        );
+        let set = log.position("Main: setting the event").unwrap();
+        let ticks_after = lines[set..].iter().filter(|l| l.contains("hello")).count();
+        assert!(
+            ticks_after <= 2,
+            "at most a tick in progress each: {lines:?}"
+        );
+        assert_eq!(report.to_string().lines().count(), 2, "{report}");
     });
 }

@@ -1,4 +1,5 @@
-//! Just enough HTTP/1.1 for the local server: read a request head, write an answer.
+//! Just enough HTTP/1.1 for the local server: read a request head and the query of its target,
+//! write an answer.
 
 use std::io::{self, BufRead, Read, Write};
 
@@ -107,4 +108,27 @@ fn reason(status: u16) -> &'static str {
         503 => "Service Unavailable",
         _ => "Status",
     }
+}
+
+/// The query parameters of a URL, decoded (`a=1&b=x%20y`).
+pub(crate) fn query_params(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                crate::name::percent_decode(key),
+                crate::name::percent_decode(&value.replace('+', " ")),
+            )
+        })
+        .collect()
+}
+
+/// The value of parameter `key`, parsed, if present and valid.
+pub(crate) fn param<T: std::str::FromStr>(params: &[(String, String)], key: &str) -> Option<T> {
+    params
+        .iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.parse().ok())
 }

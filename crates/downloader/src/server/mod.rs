@@ -42,6 +42,7 @@ mod http;
 mod routes;
 mod stats;
 
+pub use routes::pattern;
 pub use stats::Stats;
 
 use std::io::{self, BufReader, Read};
@@ -52,6 +53,7 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use crate::lock::lock;
+use http::{param, query_params};
 use routes::{Reply, Routes};
 
 /// How long a connection may stay idle between requests before the server closes it.
@@ -266,32 +268,4 @@ fn wait_for_hang_up(stream: &TcpStream) {
             Err(_) => return,
         }
     }
-}
-
-/// The query parameters of a URL, decoded (`a=1&b=x%20y`).
-pub(crate) fn query_params(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (
-                crate::name::percent_decode(key),
-                crate::name::percent_decode(&value.replace('+', " ")),
-            )
-        })
-        .collect()
-}
-
-/// The value of parameter `key`, parsed, if present and valid.
-pub(crate) fn param<T: std::str::FromStr>(params: &[(String, String)], key: &str) -> Option<T> {
-    params
-        .iter()
-        .find(|(k, _)| k == key)
-        .and_then(|(_, v)| v.parse().ok())
-}
-
-/// `N` deterministic bytes: the bodies of `/bytes` and of the misbehaving endpoints.
-pub fn pattern(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i * 31 % 251) as u8).collect()
 }

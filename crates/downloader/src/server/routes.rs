@@ -7,8 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
 
-use super::http::{Answer, RequestHead};
-use super::{param, pattern};
+use super::http::{Answer, RequestHead, param};
 use crate::lock::lock;
 use crate::{gallery, weather};
 
@@ -479,4 +478,9 @@ impl<R: Read> Read for Throttled<R> {
         }
         Ok(n)
     }
+}
+
+/// `N` deterministic bytes: the bodies of `/bytes` and of the misbehaving endpoints.
+pub fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 31 % 251) as u8).collect()
 }
