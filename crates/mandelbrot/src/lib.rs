@@ -8,9 +8,11 @@
 //! 3. [`strategies`]: the same picture rendered sequentially, by bands of threads, by interleaved
 //!    rows, by rayon, with SIMD, and with SIMD on every core;
 //! 4. [`simd`]: many pixels per instruction, and why one vector at a time is not enough;
-//! 5. [`processes`]: bands of rows rendered by worker processes (the seeds' multiprocessing);
-//! 6. [`picture`]: counts to Turbo colours, PNG and `.npy` files, written atomically;
-//! 7. [`zoom`]: the seeds' zoom video as a lazy iterator of frames streamed into an animated PNG.
+//! 5. [`smart`]: the same counts with far fewer iterations: exact skips (the main cardioid and
+//!    bulb, mirror rows), the rest on the SIMD kernel;
+//! 6. [`processes`]: bands of rows rendered by worker processes (the seeds' multiprocessing);
+//! 7. [`picture`]: counts to Turbo colours, PNG and `.npy` files, written atomically;
+//! 8. [`zoom`]: the seeds' zoom video as a lazy iterator of frames streamed into an animated PNG.
 //!
 //! The exercises are in [`exercises`].
 
@@ -19,6 +21,7 @@ pub mod params;
 pub mod picture;
 pub mod processes;
 pub mod simd;
+pub mod smart;
 pub mod strategies;
 pub mod zoom;
 

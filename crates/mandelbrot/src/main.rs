@@ -74,7 +74,7 @@ struct SizeArgs {
 struct RenderArgs {
     #[command(flatten)]
     size: SizeArgs,
-    /// sequential, threads, threads-interleaved, rayon, simd, simd-rayon or processes.
+    /// sequential, threads, threads-interleaved, rayon, simd, simd-rayon, smart or processes.
     #[arg(long, default_value = "simd-rayon")]
     strategy: Strategy,
     /// Output file: `.png` (Turbo colours) or `.npy` (uint16 counts, height × width).
@@ -240,7 +240,10 @@ fn render(args: RenderArgs) -> Result<()> {
     let threads = args.size.threads();
     let rendering = render_with(&params, args.strategy, threads)?;
     let total = rendering.counts.total_iterations();
+    let computed = rendering.computed_iterations();
     let seconds = rendering.elapsed.as_secs_f64();
+    // Only computed iterations count toward the throughput: skipping is not computing fast.
+    let per_second = computed as f64 / seconds.max(1e-9);
     if args.json {
         let report = serde_json::json!({
             "strategy": args.strategy.name(),
@@ -250,19 +253,24 @@ fn render(args: RenderArgs) -> Result<()> {
             "threads": threads,
             "seconds": seconds,
             "total_iterations": total,
-            "iterations_per_second": total as f64 / seconds.max(1e-9),
+            "computed_iterations": computed,
+            "skipped_iterations": rendering.skipped_iterations,
+            "iterations_per_second": per_second,
         });
         println!("{report}");
     } else {
+        let skipped = match rendering.skipped_iterations {
+            0 => String::new(),
+            s => format!(": {computed} computed, {s} skipped"),
+        };
         println!(
-            "{} {}×{}, max_iter {}: {} ({} iterations, {:.0} M iterations/s)",
+            "{} {}×{}, max_iter {}: {} ({total} iterations{skipped}; {:.0} M computed iterations/s)",
             args.strategy,
             params.width(),
             params.height(),
             params.max_iter(),
             fmt_duration(rendering.elapsed),
-            total,
-            total as f64 / seconds.max(1e-9) / 1e6,
+            per_second / 1e6,
         );
         print_spread(&rendering.per_worker);
     }
@@ -330,7 +338,7 @@ fn compare(size: &SizeArgs, output: Option<&Path>, repeat: u32) -> Result<()> {
         let same = reference
             .as_ref()
             .is_none_or(|r| r.counts == rendering.counts);
-        let total = rendering.counts.total_iterations();
+        let computed = rendering.computed_iterations();
         let spread: Vec<String> = rendering
             .per_worker
             .iter()
@@ -341,7 +349,7 @@ fn compare(size: &SizeArgs, output: Option<&Path>, repeat: u32) -> Result<()> {
             strategy.name(),
             fmt_duration(rendering.elapsed),
             base.as_secs_f64() / rendering.elapsed.as_secs_f64().max(1e-9),
-            total as f64 / rendering.elapsed.as_secs_f64().max(1e-9) / 1e6,
+            computed as f64 / rendering.elapsed.as_secs_f64().max(1e-9) / 1e6,
             if same { "yes" } else { "NO" },
             if spread.is_empty() {
                 String::new()
@@ -355,6 +363,7 @@ fn compare(size: &SizeArgs, output: Option<&Path>, repeat: u32) -> Result<()> {
         reference.get_or_insert(rendering);
     }
     let reference = reference.expect("the sequential strategy always runs");
+    println!("(M iter/s counts the iterations computed: those `smart` skips are not in it)");
     print_balance(&reference);
     if let Some(path) = output {
         save(path, &reference, &params, true)?;

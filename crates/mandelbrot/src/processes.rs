@@ -111,5 +111,6 @@ pub fn render(params: &Params, pool: &mut BandPool) -> Result<Rendering, PoolErr
         counts,
         elapsed: start.elapsed(),
         per_worker,
+        skipped_iterations: 0,
     })
 }
