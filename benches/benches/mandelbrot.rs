@@ -2,7 +2,9 @@
 //!
 //! Group `mandelbrot/render`; throughput is pixel-iterations (the sum of all escape counts), so
 //! the report reads in iterations per second. Parallel strategies are measured at 1 worker and at
-//! every core, so the report can compute their parallel efficiency.
+//! every core, so the report can compute their parallel efficiency. For `smart`, which skips most
+//! iterations, that figure is the rate of the picture, not of computing: it skips, exactly, what
+//! the others compute.
 //!
 //! Group `mandelbrot/kernel` compares the SIMD kernels this CPU runs, on one thread.
 //!
@@ -14,6 +16,7 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use mandelbrot::processes::{self, BandPool};
 use mandelbrot::simd::Kernel;
+use mandelbrot::smart;
 use mandelbrot::strategies::{self, Counts};
 use mandelbrot::{Params, Strategy};
 
@@ -67,6 +70,12 @@ fn render(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("simd-rayon", n), &n, |b, _| {
             b.iter(|| pool.install(|| strategies::simd_rayon(&params, &mut out.data)))
+        });
+        // Checked before measuring: a filtered-out benchmark never runs its closure.
+        pool.install(|| smart::render(&params, &mut out.data));
+        assert!(out == reference, "smart differs from sequential");
+        group.bench_with_input(BenchmarkId::new("smart", n), &n, |b, _| {
+            b.iter(|| pool.install(|| smart::render(&params, &mut out.data)))
         });
         // The pool is started once, outside the measurement, as a program would.
         match BandPool::new(n, std::env::current_exe().expect("this bench's path")) {
