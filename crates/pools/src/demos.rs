@@ -17,22 +17,11 @@ use crate::error::JobError;
 use crate::handle::as_completed;
 use crate::pool::{ThreadPool, current_worker};
 use crate::process::{self, WorkerRequest, WorkerResponse};
+use crate::tasks::{sleepy_task, variable_task};
 
 /// The seeds' data.
 pub fn data() -> Vec<u64> {
     (1..=10).collect()
-}
-
-/// The seeds' `worker_task` for the API demos: 0.1 s of "work", then `(x, x²)`.
-pub fn sleepy_task(x: u64) -> (u64, u64) {
-    thread::sleep(Duration::from_millis(100));
-    (x, x * x)
-}
-
-/// The seeds' `variable_worker_task`: sleeps `millis` (drawn by the caller), returns `(x, x², ms)`.
-pub fn variable_task(x: u64, millis: u64) -> (u64, u64, u64) {
-    thread::sleep(Duration::from_millis(millis));
-    (x, x * x, millis)
 }
 
 /// The advice of the seeds' "When to Use Which Method", for threads in Rust.

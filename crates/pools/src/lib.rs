@@ -13,6 +13,7 @@
 //!   `imap`/`imap_unordered`;
 //! - `demos` — the seeds' demos of each method, and when to use which;
 //! - `collatz`, `race` — the seeds' workload and every strategy, timed and checked;
+//! - `tasks` — the seeds' tasks, which threads and worker processes both run;
 //! - `process` — the same work on worker processes (the ipc lesson's process pool);
 //! - `granularity`, `monte_carlo`, `overhead` — chunk sizes and contention, a reproducible
 //!   simulation, what an empty job costs;
@@ -46,6 +47,8 @@ pub mod process;
 pub mod queue;
 #[cfg(not(loom))]
 pub mod race;
+#[cfg(not(loom))]
+pub mod tasks;
 #[cfg(not(loom))]
 pub mod timeline;
 

@@ -28,8 +28,8 @@ mod cli {
 
     use anyhow::{Context, Result};
     use clap::{Args, Parser, Subcommand};
-    use pools::process::TaskKind;
     use pools::race::{RaceRow, Strategy};
+    use pools::tasks::TaskKind;
     use pools::timeline::{self, Panel};
     use pools::{ThreadPool, collatz, demos, granularity, monte_carlo};
 

@@ -9,12 +9,12 @@
 
 use std::ops::Range;
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ipc::pool::{PoolError, ProcessPool};
 use serde::{Deserialize, Serialize};
 
 use crate::collatz;
+use crate::tasks::{self, TaskKind, TaskSpan};
 
 /// What a worker process is asked to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,21 +32,6 @@ pub enum WorkerRequest {
     SleepySquare(u64),
 }
 
-/// A task whose start and end the timeline draws.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TaskKind {
-    /// Busy arithmetic (the seeds' `computing`: a chain of cosines), `iterations` long.
-    Cpu {
-        /// How many `cos` in the chain.
-        iterations: u64,
-    },
-    /// Waiting, as for a download (the seeds' `download`): `millis` of sleep.
-    Sleep {
-        /// How long.
-        millis: u64,
-    },
-}
-
 /// What a worker process answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum WorkerResponse {
@@ -58,45 +43,6 @@ pub enum WorkerResponse {
     Pair(u64, u64),
 }
 
-/// When one task ran: wall-clock times, comparable across processes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TaskSpan {
-    /// Who ran it: a pool worker's index (threads) or a process id (processes).
-    pub worker: u64,
-    /// Start, in nanoseconds since the Unix epoch.
-    pub start_ns: u64,
-    /// End, in nanoseconds since the Unix epoch.
-    pub end_ns: u64,
-}
-
-/// Nanoseconds since the Unix epoch: a clock every process agrees on.
-pub fn now_ns() -> u64 {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
-}
-
-/// Runs one timed task and reports it as run by `worker`.
-pub fn run_timed(kind: TaskKind, worker: u64) -> TaskSpan {
-    let start_ns = now_ns();
-    match kind {
-        TaskKind::Cpu { iterations } => {
-            let mut y = 0.001_f64;
-            for _ in 0..iterations {
-                y = y.cos();
-            }
-            std::hint::black_box(y);
-        }
-        TaskKind::Sleep { millis } => std::thread::sleep(Duration::from_millis(millis)),
-    }
-    TaskSpan {
-        worker,
-        start_ns,
-        end_ns: now_ns(),
-    }
-}
-
 /// The worker side: what a worker process does with each request.
 pub fn handle_request(request: WorkerRequest) -> WorkerResponse {
     match request {
@@ -104,10 +50,10 @@ pub fn handle_request(request: WorkerRequest) -> WorkerResponse {
             WorkerResponse::Collatz(collatz::sequential(start..end))
         }
         WorkerRequest::Timed(kind) => {
-            WorkerResponse::Timed(run_timed(kind, u64::from(std::process::id())))
+            WorkerResponse::Timed(tasks::run_timed(kind, u64::from(std::process::id())))
         }
         WorkerRequest::SleepySquare(x) => {
-            let (x, square) = crate::demos::sleepy_task(x);
+            let (x, square) = tasks::sleepy_task(x);
             WorkerResponse::Pair(x, square)
         }
     }

@@ -14,7 +14,8 @@ use std::path::Path;
 use plotters::prelude::*;
 
 use crate::pool::{ThreadPool, current_worker};
-use crate::process::{self, TaskKind, TaskSpan, WorkerRequest, WorkerResponse};
+use crate::process::{self, WorkerRequest, WorkerResponse};
+use crate::tasks::{self, TaskKind, TaskSpan};
 
 /// One chart: a title and the tasks it shows.
 #[derive(Debug, Clone)]
@@ -60,7 +61,7 @@ pub fn on_threads(
     let spans = pool.map(
         move |_task: usize| {
             let worker = current_worker().unwrap_or(0) as u64;
-            process::run_timed(kind, worker)
+            tasks::run_timed(kind, worker)
         },
         0..tasks,
     );

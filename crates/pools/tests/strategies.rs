@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use pools::process::TaskKind;
 use pools::race::{Strategy, race};
+use pools::tasks::TaskKind;
 use pools::{ThreadPool, collatz, granularity, monte_carlo, timeline};
 use testkit::deadline;
 
