@@ -3,8 +3,8 @@
 //! - `pools/collatz`: the seeds' workload (1000 Collatz steps on each of 1..=50000) by strategy and
 //!   worker count. Pools (threads and processes) are built once, outside the measurement: this
 //!   measures running the work, not starting workers (the `pools race` table includes start-up).
-//! - `pools/overhead`: what one *empty* job costs: the hand-made pool, rayon's `scope.spawn`, and a
-//!   fresh thread per job.
+//! - `pools/overhead`: what one *empty* job costs: the hand-made pool, the hand-made work-stealing
+//!   pool, rayon's `scope.spawn`, and a fresh thread per job (all in one run, so comparable).
 //!
 //! A custom `main`: the process pool starts copies of this very binary as its workers, and they
 //! must serve requests instead of running criterion.
@@ -13,7 +13,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
-use pools::ThreadPool;
+use pools::{StealingPool, ThreadPool};
 use pools::race::{CHUNK, Strategy};
 use pools::{collatz, overhead};
 
@@ -80,6 +80,10 @@ fn empty_job_overhead(c: &mut Criterion) {
     let pool = ThreadPool::new(cores).expect("threads start");
     group.bench_function("thread-pool", |b| {
         b.iter(|| overhead::on_thread_pool(&pool, EMPTY_JOBS))
+    });
+    let stealing = StealingPool::new(cores).expect("threads start");
+    group.bench_function("stealing-pool", |b| {
+        b.iter(|| overhead::on_stealing_pool(&stealing, EMPTY_JOBS))
     });
     group.bench_function("rayon", |b| b.iter(|| overhead::on_rayon(EMPTY_JOBS)));
     group.bench_function("thread-per-job", |b| {

@@ -11,6 +11,8 @@
 //! - `pool` — `ThreadPool`: workers, panics caught as values, graceful drop, `shutdown_now`;
 //! - `handle`, `map`, `imap` — `submit`/`as_completed`, `map`/`map_async`/`starmap`,
 //!   `imap`/`imap_unordered`;
+//! - `stealing`, `sleepers` — [`StealingPool`]: a deque per worker, stealing when idle, and
+//!   sleeping without losing a wake-up (how rayon's pool works inside);
 //! - `demos` — the seeds' demos of each method, and when to use which;
 //! - `collatz`, `race` — the seeds' workload and every strategy, timed and checked;
 //! - `tasks` — the seeds' tasks, which threads and worker processes both run;
@@ -20,7 +22,8 @@
 //! - `timeline` — a picture of who ran what, when;
 //! - `exercises` — your turn.
 //!
-//! Under `--cfg loom` only the [`queue`] module is built: it is what the loom model checks.
+//! Under `--cfg loom` only the [`queue`] and [`sleepers`] modules are built: they are what the
+//! loom model checks.
 
 #[cfg(not(loom))]
 pub mod collatz;
@@ -47,6 +50,9 @@ pub mod process;
 pub mod queue;
 #[cfg(not(loom))]
 pub mod race;
+pub mod sleepers;
+#[cfg(not(loom))]
+pub mod stealing;
 #[cfg(not(loom))]
 pub mod tasks;
 #[cfg(not(loom))]
@@ -62,6 +68,8 @@ pub use imap::{Imap, ImapUnordered};
 pub use map::{MapAsync, MapResult};
 #[cfg(not(loom))]
 pub use pool::{ThreadPool, current_worker};
+#[cfg(not(loom))]
+pub use stealing::StealingPool;
 
 // The student's answers live in src/exercises.rs; the `solutions` feature swaps in the reference.
 #[cfg(not(loom))]

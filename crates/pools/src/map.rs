@@ -20,7 +20,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use crate::error::JobPanicked;
-use crate::pool::{ThreadPool, run_catching};
+use crate::pool::{Job, ThreadPool, run_catching};
 
 /// One result of a `map`: the value, or the panic of that item's job.
 pub type MapResult<R> = Result<R, JobPanicked>;
@@ -52,24 +52,7 @@ impl ThreadPool {
         R: Send + 'static,
         F: Fn(T) -> R + Send + Sync + 'static,
     {
-        // One `f` shared by every job: `Arc` because the jobs run on other threads and the last
-        // one to finish frees it.
-        let f = Arc::new(f);
-        let (tx, rx) = mpsc::channel();
-        let mut count = 0;
-        for (index, item) in items.into_iter().enumerate() {
-            let (f, tx) = (Arc::clone(&f), tx.clone());
-            self.execute(move || {
-                let _ = tx.send((index, run_catching(|| f(item))));
-            });
-            count += 1;
-        }
-        MapAsync {
-            results: rx,
-            slots: (0..count).map(|_| None).collect(),
-            missing: count,
-            pool: PhantomData,
-        }
+        queue_map(|job| self.push(job), f, items)
     }
 
     /// `starmap`: `f` takes two arguments and each item is a pair (`pool.starmap(f, pairs)`).
@@ -90,13 +73,45 @@ impl ThreadPool {
     }
 }
 
-/// The results of a [`ThreadPool::map_async`] call, arriving (Python's `AsyncResult`).
+/// Queues one job per item with `execute`, each sending `(index, f(item))` back, and returns the
+/// handle that collects them: `map_async` for any pool.
+pub(crate) fn queue_map<'pool, T, R, F>(
+    execute: impl Fn(Job),
+    f: F,
+    items: impl IntoIterator<Item = T>,
+) -> MapAsync<'pool, R>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    F: Fn(T) -> R + Send + Sync + 'static,
+{
+    // One `f` shared by every job: `Arc` because the jobs run on other threads and the last one
+    // to finish frees it.
+    let f = Arc::new(f);
+    let (tx, rx) = mpsc::channel();
+    let mut count = 0;
+    for (index, item) in items.into_iter().enumerate() {
+        let (f, tx) = (Arc::clone(&f), tx.clone());
+        execute(Box::new(move || {
+            let _ = tx.send((index, run_catching(|| f(item))));
+        }));
+        count += 1;
+    }
+    MapAsync {
+        results: rx,
+        slots: (0..count).map(|_| None).collect(),
+        missing: count,
+        pool: PhantomData,
+    }
+}
+
+/// The results of a `map_async` call, arriving (Python's `AsyncResult`).
 pub struct MapAsync<'pool, R> {
     results: Receiver<(usize, MapResult<R>)>,
     slots: Vec<Option<MapResult<R>>>,
     missing: usize,
     /// Ties the handle to the pool: the pool cannot be dropped or shut down while it lives.
-    pool: PhantomData<&'pool ThreadPool>,
+    pool: PhantomData<&'pool ()>,
 }
 
 impl<R> std::fmt::Debug for MapAsync<'_, R> {

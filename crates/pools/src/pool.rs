@@ -33,6 +33,11 @@ thread_local! {
     static WORKER_INDEX: Cell<Option<usize>> = const { Cell::new(None) };
 }
 
+/// Records that this thread is worker `index` of its pool (for [`current_worker`]).
+pub(crate) fn set_current_worker(index: usize) {
+    WORKER_INDEX.with(|cell| cell.set(Some(index)));
+}
+
 /// The index (0..workers) of the pool worker running the current job, or `None` outside a pool.
 /// Lets a job say where it ran, as the timeline demo does.
 pub fn current_worker() -> Option<usize> {
@@ -126,8 +131,13 @@ impl ThreadPool {
     where
         F: FnOnce() + Send + 'static,
     {
+        self.push(Box::new(job));
+    }
+
+    /// Queues a job that is boxed already (`map` and friends box theirs).
+    pub(crate) fn push(&self, job: Job) {
         self.shared.submitted.fetch_add(1, Ordering::SeqCst);
-        if self.queue.push(Box::new(job)).is_err() {
+        if self.queue.push(job).is_err() {
             // The queue closes only in `drop`/`shutdown_now`, which consume the pool, so a pool
             // that can still be borrowed always has an open queue.
             unreachable!("a live pool's queue is open");
@@ -178,7 +188,7 @@ impl Drop for ThreadPool {
 
 /// The body of every worker thread.
 fn worker_loop(index: usize, queue: &JobQueue<Job>, counters: &Counters) {
-    WORKER_INDEX.with(|cell| cell.set(Some(index)));
+    set_current_worker(index);
     while let Some(job) = queue.pop() {
         // AssertUnwindSafe: the job owns everything it touches, and after a panic we drop it and
         // never look at its state again, so no broken invariant can be observed.
