@@ -13,6 +13,7 @@ use std::thread;
 use rayon::prelude::*;
 
 use crate::pool::ThreadPool;
+use crate::stealing::StealingPool;
 
 /// The seeds' inputs: `START..=END`.
 pub const START: u64 = 1;
@@ -67,6 +68,15 @@ pub fn spawned_threads(inputs: Range<u64>, threads: usize) -> Vec<u64> {
 /// item pays a trip through the queue and the result channel, which costs about as much as the
 /// item's work.
 pub fn pool_per_item(pool: &ThreadPool, inputs: Range<u64>) -> Vec<u64> {
+    pool.map(worker_task, inputs)
+        .into_iter()
+        .map(|r| r.expect("worker_task does not panic"))
+        .collect()
+}
+
+/// The work-stealing pool, one job per item: the same jobs as [`pool_per_item`], without the one
+/// lock they all meet at.
+pub fn stealing_per_item(pool: &StealingPool, inputs: Range<u64>) -> Vec<u64> {
     pool.map(worker_task, inputs)
         .into_iter()
         .map(|r| r.expect("worker_task does not panic"))

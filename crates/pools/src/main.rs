@@ -339,6 +339,10 @@ mod cli {
                 spans: timeline::on_threads(cpu, workers, tasks)?,
             },
             Panel {
+                title: format!("CPU-bound, {workers} work-stealing threads"),
+                spans: timeline::on_stealing(cpu, workers, tasks)?,
+            },
+            Panel {
                 title: format!("sleep-bound, {workers} threads"),
                 spans: timeline::on_threads(sleep, workers, tasks)?,
             },
@@ -348,7 +352,7 @@ mod cli {
                 std::env::current_exe().context("finding this binary for the process pool")?;
             let mut pool = pools::process::start(workers, &exe)?;
             panels.insert(
-                1,
+                2,
                 Panel {
                     title: format!("CPU-bound, {workers} processes"),
                     spans: timeline::on_processes(&mut pool, cpu, tasks)?,

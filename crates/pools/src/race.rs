@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use crate::collatz;
 use crate::pool::ThreadPool;
 use crate::process;
+use crate::stealing::StealingPool;
 
 /// Items per job where a strategy hands out chunks (the seeds' `chunksize=1000`).
 pub const CHUNK: usize = 1000;
@@ -31,6 +32,8 @@ pub enum Strategy {
     ThreadPool(usize),
     /// The hand-made pool, one job per chunk of [`CHUNK`] items.
     ThreadPoolChunked(usize),
+    /// The hand-made work-stealing pool, one job per item.
+    StealingPool(usize),
     /// `std::thread::scope`, each thread writing its slice of the output.
     Scope(usize),
     /// crossbeam scoped threads taking chunks of the output from a channel.
@@ -54,6 +57,7 @@ impl Strategy {
             ThreadPool(12),
             ThreadPool(100),
             ThreadPoolChunked(4),
+            StealingPool(4),
             Scope(4),
             CrossbeamChannel(4),
             Rayon,
@@ -70,6 +74,7 @@ impl Strategy {
             Strategy::Threads(n)
             | Strategy::ThreadPool(n)
             | Strategy::ThreadPoolChunked(n)
+            | Strategy::StealingPool(n)
             | Strategy::Scope(n)
             | Strategy::CrossbeamChannel(n)
             | Strategy::Processes(n) => n,
@@ -87,6 +92,7 @@ impl Strategy {
             }
             Strategy::Scope(n) => collatz::scoped_threads(inputs, n),
             Strategy::CrossbeamChannel(n) => collatz::crossbeam_channel(inputs, n, CHUNK),
+            Strategy::StealingPool(n) => collatz::stealing_per_item(&StealingPool::new(n)?, inputs),
             Strategy::Rayon => collatz::rayon(inputs),
             Strategy::Processes(n) => {
                 let exe = exe.ok_or(RaceError::NoWorkerBinary)?;
@@ -106,6 +112,7 @@ impl fmt::Display for Strategy {
             Strategy::ThreadPoolChunked(n) => write!(f, "hand-made pool ({n}), chunks of {CHUNK}"),
             Strategy::Scope(n) => write!(f, "thread::scope, {n} slices"),
             Strategy::CrossbeamChannel(n) => write!(f, "crossbeam scope + channel ({n})"),
+            Strategy::StealingPool(n) => write!(f, "work-stealing pool ({n}), job per item"),
             Strategy::Rayon => write!(f, "rayon par_iter"),
             Strategy::Processes(n) => write!(f, "process pool ({n}), chunks of {CHUNK}"),
         }

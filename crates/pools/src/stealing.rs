@@ -14,8 +14,8 @@
 //!   meet.
 //!
 //! A worker looks for its next job in that order ([`find_job`]): its own deque, then a batch
-//! from the injector (about half of it, moved into its own deque at once, so the next jobs come
-//! from there), then one job stolen from another worker. Only when all three are empty does it
+//! from the injector (about half of it, at most 32, moved into its own deque at once, so the
+//! next jobs come from there), then one job stolen from another worker. Only when all three are empty does it
 //! go to sleep, and only then does `execute` pay for waking it ([`crate::sleepers`]).
 //!
 //! What it keeps from `ThreadPool`: a panicking job is caught and counted and its worker carries

@@ -15,6 +15,7 @@ use plotters::prelude::*;
 
 use crate::pool::{ThreadPool, current_worker};
 use crate::process::{self, WorkerRequest, WorkerResponse};
+use crate::stealing::StealingPool;
 use crate::tasks::{self, TaskKind, TaskSpan};
 
 /// One chart: a title and the tasks it shows.
@@ -58,14 +59,32 @@ pub fn on_threads(
     tasks: usize,
 ) -> Result<Vec<TaskSpan>, TimelineError> {
     let pool = ThreadPool::new(workers)?;
-    let spans = pool.map(
-        move |_task: usize| {
-            let worker = current_worker().unwrap_or(0) as u64;
-            tasks::run_timed(kind, worker)
-        },
-        0..tasks,
-    );
-    Ok(spans.into_iter().collect::<Result<_, _>>()?)
+    Ok(pool
+        .map(timed(kind), 0..tasks)
+        .into_iter()
+        .collect::<Result<_, _>>()?)
+}
+
+/// Runs `tasks` tasks of `kind` on a fresh work-stealing pool of `workers` threads and records
+/// them.
+pub fn on_stealing(
+    kind: TaskKind,
+    workers: usize,
+    tasks: usize,
+) -> Result<Vec<TaskSpan>, TimelineError> {
+    let pool = StealingPool::new(workers)?;
+    Ok(pool
+        .map(timed(kind), 0..tasks)
+        .into_iter()
+        .collect::<Result<_, _>>()?)
+}
+
+/// A job that runs one task of `kind` and records it, with the pool worker that ran it.
+fn timed(kind: TaskKind) -> impl Fn(usize) -> TaskSpan + Send + Sync + 'static {
+    move |_task| {
+        let worker = current_worker().unwrap_or(0) as u64;
+        tasks::run_timed(kind, worker)
+    }
 }
 
 /// Runs `tasks` tasks of `kind` on `pool`'s processes and records them (worker = process id).

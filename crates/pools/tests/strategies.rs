@@ -137,6 +137,9 @@ fn the_timeline_records_every_task_and_draws_it() {
                 .iter()
                 .all(|s| s.worker < 3 && s.end_ns >= s.start_ns + 5_000_000)
         );
+        let stealing = timeline::on_stealing(kind, 3, 6).unwrap();
+        assert_eq!(stealing.len(), 6);
+        assert!(stealing.iter().all(|s| s.worker < 3));
         let mut processes = pools::process::start(2, worker_binary()).unwrap();
         let spans =
             timeline::on_processes(&mut processes, TaskKind::Cpu { iterations: 1000 }, 4).unwrap();
