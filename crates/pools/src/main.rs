@@ -365,7 +365,7 @@ mod cli {
         }
         for panel in &panels {
             println!(
-                "  {:<28} average task time {:.3} s",
+                "  {:<36} average task time {:.3} s",
                 panel.title,
                 timeline::mean_task_seconds(&panel.spans)
             );
