@@ -13,8 +13,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
-use pools::{StealingPool, ThreadPool};
 use pools::race::{CHUNK, Strategy};
+use pools::{StealingPool, ThreadPool};
 use pools::{collatz, overhead};
 
 const WORKERS: [usize; 3] = [1, 2, 4];
