@@ -25,8 +25,9 @@ where
             let (items, output, work) = (Arc::clone(&items), output.clone(), Arc::clone(&work));
             tokio::spawn(async move {
                 loop {
-                    let next = items.lock().map(|mut items| items.next());
-                    let Ok(Some(item)) = next else { break };
+                    // The guard ends inside `and_then`: never held across the `.await`s below.
+                    let next = items.lock().ok().and_then(|mut items| items.next());
+                    let Some(item) = next else { break };
                     if output.send(work(item).await).await.is_err() {
                         break;
                     }
