@@ -207,7 +207,7 @@ fn accept(
 }
 
 /// Answers the requests of one connection, one after the other, until it closes.
-fn serve_connection(stream: TcpStream, routes: &Routes, stats: &Stats) -> io::Result<()> {
+fn serve_connection(stream: TcpStream, routes: &Routes, stats: &Arc<Stats>) -> io::Result<()> {
     stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
     stream.set_write_timeout(Some(Duration::from_secs(10)))?;
     stream.set_nodelay(true)?;
@@ -216,16 +216,18 @@ fn serve_connection(stream: TcpStream, routes: &Routes, stats: &Stats) -> io::Re
     while let Some(head) = http::read_head(&mut reader)? {
         let (path, query) = head.target.split_once('?').unwrap_or((&head.target, ""));
         let params = query_params(query);
-        let _in_flight = stats.enter(path);
+        let in_flight = stats.enter(path);
         if let Some(ms) = param::<u64>(&params, "latency_ms") {
             // The latency of a far-away server: this connection waits, the others go on.
             thread::sleep(Duration::from_millis(ms.min(10_000)));
         }
         match routes.route(path, &params, &head) {
-            Reply::Proper(answer) => {
+            Reply::Proper(mut answer) => {
                 if answer.status == 206 {
                     stats.served_range();
                 }
+                let body = std::mem::replace(&mut answer.body, Box::new(io::empty()));
+                answer.body = in_flight.until_read(body.take(answer.length));
                 http::write_answer(&mut out, answer, head.close)?
             }
             Reply::Broken(broken) => {

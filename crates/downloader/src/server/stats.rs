@@ -1,8 +1,9 @@
 //! Counters the server keeps, so tests can see what clients really did.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::io::{self, Read, Take};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::lock::lock;
 
@@ -18,12 +19,14 @@ pub struct Stats {
 
 impl Stats {
     /// Records the start of a request for `path`; the returned guard records its end.
-    pub(crate) fn enter(&self, path: &str) -> InFlight<'_> {
+    pub(crate) fn enter(self: &Arc<Self>, path: &str) -> InFlight {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.peak.fetch_max(now, Ordering::SeqCst);
         self.total.fetch_add(1, Ordering::SeqCst);
         *lock(&self.hits).entry(path.to_string()).or_default() += 1;
-        InFlight { stats: self }
+        InFlight {
+            stats: Arc::clone(self),
+        }
     }
 
     /// Requests being answered right now.
@@ -63,12 +66,40 @@ impl Stats {
 }
 
 /// Marks one request in flight; dropping it ends the request.
-pub(crate) struct InFlight<'a> {
-    stats: &'a Stats,
+pub(crate) struct InFlight {
+    stats: Arc<Stats>,
 }
 
-impl Drop for InFlight<'_> {
+impl InFlight {
+    /// Wraps an answer's body so that the request leaves the count when the body's last bytes are
+    /// read, before they are written: a client that has its whole answer and asks again must
+    /// never find its previous request still counted, or the peak would overstate what it did.
+    pub(crate) fn until_read(self, body: Take<Box<dyn Read + Send>>) -> Box<dyn Read + Send> {
+        Box::new(CountedBody {
+            body,
+            in_flight: Some(self),
+        })
+    }
+}
+
+impl Drop for InFlight {
     fn drop(&mut self) {
         self.stats.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A body whose request is in flight until its last byte is read.
+struct CountedBody {
+    body: Take<Box<dyn Read + Send>>,
+    in_flight: Option<InFlight>,
+}
+
+impl Read for CountedBody {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.body.read(buf)?;
+        if read == 0 || self.body.limit() == 0 {
+            self.in_flight = None;
+        }
+        Ok(read)
     }
 }
