@@ -77,6 +77,9 @@ enum Command {
         /// Processes (and threads) of the sqrt sum (the seeds' 12).
         #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u16).range(1..=64))]
         processes: u16,
+        /// Runs of each row; the fastest is shown.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+        repeat: u32,
     },
     /// The cost of starting a process vs a thread.
     Cost {
@@ -234,9 +237,19 @@ fn run_one(exe: &Path, command: Command) -> Result<()> {
             report.verdict()?;
         }
         Command::Pool { workers } => show(jobs::pool_tour(exe, usize::from(workers))?),
-        Command::Cpu { numbers, processes } => {
+        Command::Cpu {
+            numbers,
+            processes,
+            repeat,
+        } => {
             let cores = threads_basics::cores::cores().logical;
-            show(cpu::demo(exe, numbers, usize::from(processes), cores)?);
+            show(cpu::demo(
+                exe,
+                numbers,
+                usize::from(processes),
+                cores,
+                repeat,
+            )?);
         }
         Command::Cost { count } => show(cost::measure(exe, usize::from(count))?),
         Command::Child { role } => run_child(role)?,
@@ -263,6 +276,7 @@ fn run_all(exe: &Path) -> Result<()> {
         Command::Cpu {
             numbers: 200_000,
             processes: 4,
+            repeat: 1,
         },
         Command::Cost { count: 20 },
     ] {

@@ -313,7 +313,7 @@ fn work_survives_the_trip_through_arguments() {
 
 #[test]
 fn the_cpu_demo_puts_process_rows_beside_the_baselines_and_they_agree() {
-    let report = deadline(LIMIT, || cpu::demo(exe(), 20_000, 3, 2).unwrap());
+    let report = deadline(LIMIT, || cpu::demo(exe(), 20_000, 3, 2, 2).unwrap());
     let rows: Vec<Vec<&str>> = report
         .tables
         .iter()
