@@ -137,17 +137,18 @@ pub fn on_processes(exe: &Path, works: &[Work]) -> io::Result<Vec<f64>> {
     children
         .iter_mut()
         .map(|child| {
-            let mut answer = String::new();
-            // Each child writes one short line, so reading them one after another cannot block
-            // a child on a full pipe: all of them run at once.
-            if let Some(mut out) = child.stdout.take() {
-                out.read_to_string(&mut answer)?;
-            }
+            // Wait first, read after: the answer is one short line, which the pipe holds while
+            // the child exits, and a child that never ends is killed at the limit instead of
+            // leaving us blocked in a read.
             let status = child.finish_within(CHILD_LIMIT)?;
             if !status.success() {
                 return Err(io::Error::other(format!(
                     "a computing child failed: {status}"
                 )));
+            }
+            let mut answer = String::new();
+            if let Some(mut out) = child.stdout.take() {
+                out.read_to_string(&mut answer)?;
             }
             answer
                 .trim()
