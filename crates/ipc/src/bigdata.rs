@@ -1,9 +1,12 @@
 //! Big data between processes (seed 004's runs #1–#4): Z = X·Y element by element, with 16
-//! columns of `rows` numbers each, in three ways:
+//! columns of `rows` numbers each, in four ways:
 //! 1. one process: a plain loop;
-//! 2. a process pool, *copying* each column's X and Y to a worker and its Z back through
+//! 2. threads of one process, one per column, each writing its own `&mut` slice of one Z (the
+//!    seeds' numpy + `ThreadPool` aside): nothing is copied and nothing needs a lock, because
+//!    `chunks_mut` hands out disjoint slices and the borrow checker sees they are;
+//! 3. a process pool, *copying* each column's X and Y to a worker and its Z back through
 //!    ipc-channel (the seeds' `pool.imap(pmul, offsets)` that pickles slices);
-//! 3. a process pool *sharing* X, Y and Z through one mapped file: a task is just "column c",
+//! 4. a process pool *sharing* X, Y and Z through one mapped file: a task is just "column c",
 //!    the worker reads X and Y and writes Z in place (the seeds' `shared_memory` runs).
 //!
 //! Copying costs serialization plus two copies through the kernel per column each way; sharing
@@ -65,6 +68,25 @@ pub enum ColumnAnswer {
 /// The one-process product.
 pub fn multiply(x: &[f64], y: &[f64]) -> Vec<f64> {
     x.iter().zip(y).map(|(a, b)| a * b).collect()
+}
+
+/// The product on one scoped thread per column, each writing its own slice of one `Vec`.
+pub fn multiply_threads(x: &[f64], y: &[f64], rows: usize) -> Vec<f64> {
+    let mut z = vec![0.0; x.len()];
+    std::thread::scope(|s| {
+        for ((z, x), y) in z
+            .chunks_mut(rows.max(1))
+            .zip(x.chunks(rows.max(1)))
+            .zip(y.chunks(rows.max(1)))
+        {
+            s.spawn(move || {
+                for ((z, a), b) in z.iter_mut().zip(x).zip(y) {
+                    *z = a * b;
+                }
+            });
+        }
+    });
+    z
 }
 
 /// What a pool worker does with a [`ColumnJob`].
@@ -154,12 +176,16 @@ pub struct BigData {
     pub workers: usize,
     /// One process.
     pub single: Duration,
+    /// One thread per column, writing disjoint slices of one buffer.
+    pub threads: Duration,
     /// Pool, data copied through channels.
     pub copied: Duration,
     /// Copying X and Y into the mapping.
     pub shared_setup: Duration,
     /// Pool, data shared through the mapping.
     pub shared: Duration,
+    /// The threads' result equals the one-process product.
+    pub threads_equal: bool,
     /// The copied result equals the one-process product.
     pub copied_equal: bool,
     /// The shared result equals the one-process product.
@@ -177,10 +203,10 @@ impl BigData {
         self.input_bytes() as f64 / 1e6 / t.as_secs_f64().max(1e-9)
     }
 
-    /// Whether both multiprocess results equal the one-process product, as a result: a
-    /// difference is a bug, and the demo fails on it.
+    /// Whether the threaded and both multiprocess results equal the one-process product, as a
+    /// result: a difference is a bug, and the demo fails on it.
     pub fn verdict(&self) -> Result<(), Mismatch> {
-        if self.copied_equal && self.shared_equal {
+        if self.threads_equal && self.copied_equal && self.shared_equal {
             Ok(())
         } else {
             Err(Mismatch)
@@ -190,7 +216,7 @@ impl BigData {
 
 /// A multiprocess product that differs from the one-process one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("a multiprocess result differs from the one-process product")]
+#[error("a threaded or multiprocess result differs from the one-process product")]
 pub struct Mismatch;
 
 /// [`run`] with the seeds' [`COLUMNS`], on `workers` processes (by default one per core).
@@ -208,6 +234,7 @@ impl fmt::Display for BigData {
         )?;
         for (name, t) in [
             ("one process", self.single),
+            ("threads, disjoint slices of Z", self.threads),
             ("pool, copied through channels", self.copied),
             ("mapping: copy X and Y in", self.shared_setup),
             ("pool, shared through a mapping", self.shared),
@@ -216,13 +243,13 @@ impl fmt::Display for BigData {
         }
         writeln!(
             f,
-            "results equal to the one-process product: copied {}, shared {}",
-            self.copied_equal, self.shared_equal
+            "results equal to the one-process product: threads {}, copied {}, shared {}",
+            self.threads_equal, self.copied_equal, self.shared_equal
         )
     }
 }
 
-/// Runs the three ways with `workers` processes of `exe` (the `ipc` binary).
+/// Runs the four ways with `workers` processes of `exe` (the `ipc` binary).
 pub fn run(exe: &Path, rows: usize, columns: usize, workers: usize) -> Result<BigData, PoolError> {
     let n = rows * columns;
     let x = random_column(1, n);
@@ -231,6 +258,10 @@ pub fn run(exe: &Path, rows: usize, columns: usize, workers: usize) -> Result<Bi
     let start = Instant::now();
     let expected = multiply(&x, &y);
     let single = start.elapsed();
+
+    let start = Instant::now();
+    let threaded_z = multiply_threads(&x, &y, rows);
+    let threads = start.elapsed();
 
     let mut pool = ProcessPool::<ColumnJob, ColumnAnswer>::with_args(workers, exe, [WORKER_ARG])?;
 
@@ -283,6 +314,8 @@ pub fn run(exe: &Path, rows: usize, columns: usize, workers: usize) -> Result<Bi
         columns,
         workers,
         single,
+        threads,
+        threads_equal: threaded_z == expected,
         copied,
         shared_setup,
         shared,

@@ -15,6 +15,7 @@
 //! - [`bigdata`]: X·Y copied through channels vs shared through a mapping;
 //! - [`pool`]: a process pool over ipc-channel (`map`, `imap_unordered`, dead workers reported);
 //! - [`jobs`]: what the lesson's own pool workers run (and ways to die on purpose);
+//! - [`cpu`]: the seeds' computing on processes (sqrt, sum, `MuchCPU`), beside threads;
 //! - [`cost`]: the cost of a process vs a thread;
 //! - [`transport`]: one message there and back by pipe, ipc-channel and mapping (the benches);
 //! - [`roles`]: small children the exercises talk to;
@@ -24,6 +25,7 @@ pub mod bigdata;
 pub mod channel;
 pub mod child;
 pub mod cost;
+pub mod cpu;
 pub mod deadlock;
 pub mod jobs;
 pub mod memory;

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
 use ipc::deadlock::{self, Protocol};
 use ipc::jobs::{self, MALFORMED_WORKER_ARG};
 use ipc::shared::Increment;
-use ipc::{bigdata, channel, child, cost, memory, pipe, roles, shared};
+use ipc::{bigdata, channel, child, cost, cpu, memory, pipe, roles, shared};
 
 /// Processes, what they do not share, and how they talk.
 #[derive(Debug, Parser)]
@@ -69,6 +69,18 @@ enum Command {
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
         workers: u16,
     },
+    /// The seeds' computing on processes (sqrt, sum, MuchCPU, wait vs computing) beside threads.
+    Cpu {
+        /// Numbers of the sqrt sum; the other tables scale with it (the seeds': 5000000).
+        #[arg(long, default_value_t = 5_000_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+        numbers: u64,
+        /// Processes (and threads) of the sqrt sum (the seeds' 12).
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u16).range(1..=64))]
+        processes: u16,
+        /// Runs of each row; the fastest is shown.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+        repeat: u32,
+    },
     /// The cost of starting a process vs a thread.
     Cost {
         /// How many of each.
@@ -102,6 +114,11 @@ enum Role {
         processes: u64,
     },
     Noop,
+    Cpu {
+        work: String,
+        a: u64,
+        b: u64,
+    },
     Square {
         n: u64,
     },
@@ -182,6 +199,9 @@ fn run_child(role: Role) -> Result<()> {
             processes,
         } => shared::child_main(path, increments, mode, processes)?,
         Role::Noop => {}
+        Role::Cpu { work, a, b } => {
+            cpu::child_main(cpu::Work::from_args(&work, a, b).context("unknown computing work")?)
+        }
         Role::Square { n } => roles::square(n),
         Role::Jobs => roles::jobs()?,
         Role::Increment { path, n } => ipc::exercises::increment_shared(&path, n)?,
@@ -217,6 +237,20 @@ fn run_one(exe: &Path, command: Command) -> Result<()> {
             report.verdict()?;
         }
         Command::Pool { workers } => show(jobs::pool_tour(exe, usize::from(workers))?),
+        Command::Cpu {
+            numbers,
+            processes,
+            repeat,
+        } => {
+            let cores = threads_basics::cores::cores().logical;
+            show(cpu::demo(
+                exe,
+                numbers,
+                usize::from(processes),
+                cores,
+                repeat,
+            )?);
+        }
         Command::Cost { count } => show(cost::measure(exe, usize::from(count))?),
         Command::Child { role } => run_child(role)?,
     }
@@ -239,6 +273,11 @@ fn run_all(exe: &Path) -> Result<()> {
             workers: None,
         },
         Command::Pool { workers: 2 },
+        Command::Cpu {
+            numbers: 200_000,
+            processes: 4,
+            repeat: 1,
+        },
         Command::Cost { count: 20 },
     ] {
         run_one(exe, command)?;

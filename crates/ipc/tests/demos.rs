@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use ipc::cpu::{self, Work};
 use ipc::deadlock::{self, Protocol};
 use ipc::shared::Increment;
 use ipc::{bigdata, channel, child, cost, jobs, memory, pipe, shared};
@@ -142,9 +143,10 @@ fn shared_words_are_shared_between_two_mappings() {
 }
 
 #[test]
-fn bigdata_copied_and_shared_equal_the_one_process_product() {
+fn bigdata_threads_copied_and_shared_equal_the_one_process_product() {
     let r = deadline(LIMIT, || bigdata::demo(exe(), 2_000, Some(2)).unwrap());
     assert_eq!((r.columns, r.workers), (bigdata::COLUMNS, 2));
+    assert!(r.threads_equal);
     assert!(r.copied_equal);
     assert!(r.shared_equal);
     assert_eq!(r.verdict(), Ok(()));
@@ -153,7 +155,8 @@ fn bigdata_copied_and_shared_equal_the_one_process_product() {
         &r,
         &[
             "16 columns × 2000 rows, 2 worker processes",
-            "copied true, shared true",
+            "threads, disjoint slices of Z",
+            "threads true, copied true, shared true",
         ],
     );
 }
@@ -165,6 +168,8 @@ fn a_product_that_differs_fails_the_verdict() {
         columns: 1,
         workers: 1,
         single: Duration::ZERO,
+        threads: Duration::ZERO,
+        threads_equal: true,
         copied: Duration::ZERO,
         shared_setup: Duration::ZERO,
         shared: Duration::ZERO,
@@ -198,6 +203,16 @@ fn the_deadlock_report_tells_each_protocol() {
             "PutPutTake: DEADLOCK detected after 500.00ms",
             "TakeBeforePut: finished, the parent read 131072 bytes",
         ],
+    );
+}
+
+#[test]
+fn threads_write_every_slice_of_the_product() {
+    let (x, y) = ([1.0, 2.0, 3.0, 4.0, 5.0], [2.0, 2.0, -1.0, 0.5, 3.0]);
+    // Rows of 2: three slices, the last one short.
+    assert_eq!(
+        bigdata::multiply_threads(&x, &y, 2),
+        [2.0, 4.0, -3.0, 2.0, 15.0]
     );
 }
 
@@ -253,4 +268,74 @@ fn a_guarded_child_is_killed_and_reaped_on_drop() {
         drop(guard);
         assert!(!child::process_exists(pid));
     });
+}
+
+#[test]
+fn each_computing_child_answers_what_the_work_gives_in_process() {
+    let works = [
+        Work::Sqrt {
+            start: 10,
+            end: 1_000,
+        },
+        Work::Sum {
+            start: 0,
+            end: 10_000,
+        },
+        Work::Squares { count: 3_000 },
+        Work::Cos { iterations: 1_000 },
+        Work::Sleep { ms: 1 },
+    ];
+    let got = deadline(LIMIT, move || cpu::on_processes(exe(), &works).unwrap());
+    let expected: Vec<f64> = works.iter().map(|w| w.run()).collect();
+    assert_eq!(
+        got, expected,
+        "an f64 printed by a child reads back to the same bits"
+    );
+    assert_eq!(expected[1], 49_995_000.0);
+    assert_eq!(expected[2], 2_999.0 * 2_999.0);
+}
+
+#[test]
+fn work_survives_the_trip_through_arguments() {
+    for work in [
+        Work::Sqrt { start: 3, end: 9 },
+        Work::Sum { start: 1, end: 2 },
+        Work::Squares { count: 7 },
+        Work::Cos { iterations: 5 },
+        Work::Sleep { ms: 4 },
+    ] {
+        let [name, a, b] = work.to_args();
+        let (a, b) = (a.parse().unwrap(), b.parse().unwrap());
+        assert_eq!(Work::from_args(&name, a, b), Some(work));
+    }
+    assert_eq!(Work::from_args("fly", 1, 2), None);
+}
+
+#[test]
+fn the_cpu_demo_puts_process_rows_beside_the_baselines_and_they_agree() {
+    let report = deadline(LIMIT, || cpu::demo(exe(), 20_000, 3, 2, 2).unwrap());
+    let rows: Vec<Vec<&str>> = report
+        .tables
+        .iter()
+        .map(|t| t.rows.iter().map(|r| r.how.as_str()).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["sequential", "3 threads", "3 processes"],
+            vec!["sequential", "2 threads", "2 processes"],
+            vec!["serial", "2 threads", "2 processes"],
+            vec!["serial", "2 threads", "2 processes"],
+            vec!["serial", "2 threads", "2 processes"],
+        ]
+    );
+    // The sum of 0..400000 (20 × numbers), exactly.
+    assert_eq!(report.tables[1].rows[2].run.value, 79_999_800_000.0);
+    assert_says(
+        &report,
+        &[
+            "seed 000: sum of sqrt(i) for i < 20000",
+            "seed 004: MuchCPU, i * i for i < 80000, 2 copies",
+        ],
+    );
 }

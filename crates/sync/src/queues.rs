@@ -11,14 +11,17 @@
 //!   *processed*, while the workers stay alive for more. crossbeam's `WaitGroup` does it: each item
 //!   travels with a clone of the group, the worker drops it when done (`task_done`), and
 //!   `wait()` returns when all clones are gone (`join`).
+//! - [`drain`]: the seeds' `while not q.empty(): item = q.get()` with several consumers is a
+//!   check-then-act race: two consumers see one item left, both call `get`, and one waits for an
+//!   item that never comes. The fix is to ask once, with the blocking receive of a closed channel.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Barrier, Mutex};
 use std::thread;
 use std::time::Duration;
 
 use crossbeam::sync::WaitGroup;
-use crossbeam_channel::bounded;
+use crossbeam_channel::{bounded, unbounded};
 
 use crate::narration::{Log, Transcript};
 
@@ -111,6 +114,82 @@ pub fn task_done_join(items: u64, workers: usize, log: Log) -> JoinReport {
     })
 }
 
+/// How the consumers of [`drain`] empty the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drain {
+    /// `while !rx.is_empty() { rx.recv() }`: check, then act. Racy.
+    EmptyThenGet,
+    /// The producer closes the channel; `for item in rx` receives until it is empty *and* closed:
+    /// one blocking call both checks and takes.
+    Closed,
+}
+
+/// What [`drain`] counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DrainReport {
+    /// Items taken, over all trials: every item queued, whichever way.
+    pub taken: u64,
+    /// Gets that found the queue empty after `is_empty()` said it was not. In the seed, each is a
+    /// `q.get()` that blocks forever.
+    pub stranded: u32,
+}
+
+/// Over `trials` trials, `consumers` threads drain a queue of `items` items at the same instant;
+/// counts the items taken and the gets stranded on an empty queue.
+///
+/// The racy consumers keep the channel open, as the seed's `Queue` is, and take with `try_recv`
+/// where the seed's `get()` blocks: an empty result is counted instead of hanging the demo.
+pub fn drain(trials: u32, items: u64, consumers: usize, how: Drain) -> DrainReport {
+    let mut report = DrainReport {
+        taken: 0,
+        stranded: 0,
+    };
+    for _ in 0..trials {
+        let (tx, rx) = unbounded::<u64>();
+        for item in 0..items {
+            tx.send(item).expect("the receiver is alive");
+        }
+        if how == Drain::Closed {
+            drop(tx); // closed: receivers end once it is empty
+        }
+        let taken = AtomicUsize::new(0);
+        let stranded = AtomicUsize::new(0);
+        let start = Barrier::new(consumers);
+        thread::scope(|s| {
+            for _ in 0..consumers {
+                let (rx, taken, stranded, start) = (rx.clone(), &taken, &stranded, &start);
+                s.spawn(move || {
+                    start.wait();
+                    match how {
+                        Drain::EmptyThenGet => {
+                            while !rx.is_empty() {
+                                // The window between check and get (the seed prints here).
+                                thread::yield_now();
+                                if rx.try_recv().is_err() {
+                                    stranded.fetch_add(1, Ordering::Relaxed);
+                                    return;
+                                }
+                                taken.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                        Drain::Closed => {
+                            for _item in rx {
+                                taken.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        report.taken += taken.into_inner() as u64;
+        report.stranded += stranded.into_inner() as u32;
+    }
+    report
+}
+
+/// The trials of each way of draining in [`demo`].
+pub const DRAIN_TRIALS: u32 = 100;
+
 /// What `sync queues` shows: [`producer_consumer`] and who took what, then [`task_done_join`].
 pub fn demo(items: u64, capacity: usize, consumers: usize) -> Transcript {
     let t = Transcript::new();
@@ -126,6 +205,21 @@ pub fn demo(items: u64, capacity: usize, consumers: usize) -> Transcript {
             .map(|t| t.item)
             .collect();
         t.say(format!("consumer-{w} took {mine:?}"));
+    }
+    t.heading(format!(
+        "-- {consumers} consumers drain {items} items, {DRAIN_TRIALS} trials"
+    ));
+    for (name, how) in [
+        ("while !is_empty() { get } (racy)", Drain::EmptyThenGet),
+        ("for item in closed channel", Drain::Closed),
+    ] {
+        let r = drain(DRAIN_TRIALS, items, consumers, how);
+        t.say(format!(
+            "{name:<34} took {:>5} of {:>5}, stranded on an empty queue {:>4} times",
+            r.taken,
+            items * u64::from(DRAIN_TRIALS),
+            r.stranded
+        ));
     }
     t.heading("-- task_done / join with a WaitGroup");
     let r = task_done_join(items, consumers, log);

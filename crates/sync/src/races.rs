@@ -41,10 +41,14 @@
 //!   store value + 1, one increment is lost (the seeds' `_ref_count` table, sequence #2).
 //! - [`check_then_act`]: "if the balance is enough, subtract": both threads pass the check before
 //!   either subtracts, and the balance goes below zero.
+//! - [`write_then_reread`] with [`Reread::Racy`]: seed 003's `x = v; if x != x`. Each thread
+//!   stores its own value, then reads `x` twice; the other thread's store can land between the two
+//!   reads, and `x != x` is true.
 //!
 //! The fixes make the read-modify-write one indivisible step: [`fetch_add_count`] and
 //! [`checked_withdraw_cas`] with a single atomic instruction, [`mutex_count`] and
-//! [`checked_withdraw_locked`] by holding a lock across the whole step.
+//! [`checked_withdraw_locked`] by holding a lock across the whole step; [`Reread::Locked`] holds
+//! the lock across the write and both reads (the seed's `with lock:`).
 
 use std::fmt;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -198,6 +202,58 @@ pub fn checked_withdraw_locked(balance: &Mutex<i64>, amount: i64) -> bool {
     }
 }
 
+/// How each thread writes and re-reads `x` in [`write_then_reread`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reread {
+    /// `x.store(v)`, then `x.load() != x.load()` on a shared atomic: the other thread may store
+    /// between the two loads. The seed's unlocked loop.
+    Racy,
+    /// The store and both reads under one `Mutex` (the seed's `with lock:`): nobody can store in
+    /// between, so the two reads always agree.
+    Locked,
+}
+
+/// Seed 003's `x = v; if x != x`: two threads (`v` = 1 and 2) each run `iterations` times; returns
+/// how many times a thread saw `x != x`.
+///
+/// The seed shares a plain global, which safe Rust refuses (see the module docs); an atomic read
+/// twice is the nearest honest analogue: every access is well defined, and the two reads can
+/// still disagree.
+pub fn write_then_reread(iterations: u64, how: Reread) -> u64 {
+    let atomic = AtomicU64::new(0);
+    let locked = Mutex::new(0u64);
+    let seen = AtomicU64::new(0);
+    let start = Barrier::new(2);
+    thread::scope(|s| {
+        for v in 1..=2u64 {
+            let (atomic, locked, seen, start) = (&atomic, &locked, &seen, &start);
+            s.spawn(move || {
+                start.wait();
+                let mut mine = 0;
+                for _ in 0..iterations {
+                    let differ = match how {
+                        Reread::Racy => {
+                            atomic.store(v, Ordering::Relaxed);
+                            atomic.load(Ordering::Relaxed) != atomic.load(Ordering::Relaxed)
+                        }
+                        Reread::Locked => {
+                            let mut x = locked.lock().expect("no thread panics while holding it");
+                            *x = v;
+                            // While we hold the guard no thread can store, so the compiler may
+                            // (and does) fold these two reads into one: that is the guarantee.
+                            let (first, second) = (*x, *x);
+                            first != second
+                        }
+                    };
+                    mine += u64::from(differ);
+                }
+                seen.fetch_add(mine, Ordering::Relaxed);
+            });
+        }
+    });
+    seen.into_inner()
+}
+
 /// What `sync races` shows: the lost update and its fixes, then check-then-act and its fixes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RacesReport {
@@ -211,13 +267,18 @@ pub struct RacesReport {
     pub trials: u32,
     /// Each way of withdrawing, with the trials that overdrew.
     pub overdrafts: Vec<(&'static str, u32)>,
+    /// Iterations per thread of the `x = v; if x != x` loop (`increments`, as for the counts).
+    pub rereads: u64,
+    /// Each way of re-reading, with how often `x != x` was seen.
+    pub mismatches: Vec<(&'static str, u64)>,
 }
 
 /// The trials of each withdrawal in [`demo`].
 pub const DEMO_TRIALS: u32 = 300;
 
 /// Counts with `threads` threads of `increments` each, racily and both fixed ways, then runs
-/// [`DEMO_TRIALS`] trials of each withdrawal.
+/// [`DEMO_TRIALS`] trials of each withdrawal, then two threads × `increments` of `x = v; if x != x`,
+/// unlocked and locked.
 pub fn demo(threads: usize, increments: u64) -> RacesReport {
     RacesReport {
         threads,
@@ -236,6 +297,14 @@ pub fn demo(threads: usize, increments: u64) -> RacesReport {
         .into_iter()
         .map(|(name, how)| (name, check_then_act(DEMO_TRIALS, how)))
         .collect(),
+        rereads: increments,
+        mismatches: vec![
+            (
+                "x = v; x != x (racy)",
+                write_then_reread(increments, Reread::Racy),
+            ),
+            ("with lock", write_then_reread(increments, Reread::Locked)),
+        ],
     }
 }
 
@@ -266,6 +335,14 @@ impl fmt::Display for RacesReport {
         )?;
         for (name, overdrawn) in &self.overdrafts {
             writeln!(f, "  {name:<28} overdrawn in {overdrawn:>4} trials")?;
+        }
+        writeln!(
+            f,
+            "  x = v, then x != x, 2 threads × {} times:",
+            self.rereads
+        )?;
+        for (name, seen) in &self.mismatches {
+            writeln!(f, "  {name:<28} x != x seen {seen:>9} times")?;
         }
         Ok(())
     }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use sync::join_deadlock::{self, CycleOutcome};
 use sync::narration::Log;
-use sync::queues;
+use sync::queues::{self, Drain};
 use testkit::{assert_says, deadline};
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -32,6 +32,23 @@ fn join_returns_when_every_task_is_done() {
     let r = deadline(LIMIT, || queues::task_done_join(30, 3, &quiet));
     assert_eq!(r.processed_at_join, 30);
     assert_eq!(r.workers_alive_at_join, 3);
+}
+
+#[test]
+fn draining_a_closed_channel_takes_everything_and_strands_nobody() {
+    let r = deadline(LIMIT, || queues::drain(30, 5, 3, Drain::Closed));
+    assert_eq!((r.taken, r.stranded), (150, 0));
+}
+
+#[test]
+fn empty_then_get_takes_everything_and_strands_at_most_every_consumer() {
+    // Whether two consumers race for the last item depends on timing: only the bounds are certain.
+    let r = deadline(LIMIT, || queues::drain(30, 5, 3, Drain::EmptyThenGet));
+    assert_eq!(
+        r.taken, 150,
+        "the items left after a stranded get are taken by the others"
+    );
+    assert!(r.stranded <= 30 * 3, "{r:?}");
 }
 
 /// Runs a cycle of two waiting threads and returns whether something broke it.
@@ -64,6 +81,10 @@ fn the_queues_demo_tells_who_took_what_and_when_join_returned() {
     assert_eq!(lines[0], "== queues: 6 items, capacity 2, 2 consumers");
     assert!(
         lines.iter().any(|l| l.starts_with("  consumer-1 took [")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("  for item in closed channel         took   600 of   600, stranded on an empty queue    0 times")),
         "{lines:?}"
     );
     assert!(

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sync::races::{self, Withdrawal};
+use sync::races::{self, Reread, Withdrawal};
 use testkit::deadline;
 
 const LIMIT: Duration = Duration::from_secs(30);
@@ -48,6 +48,20 @@ fn racy_check_then_act_is_counted_within_bounds() {
 }
 
 #[test]
+fn rereading_under_the_lock_always_agrees() {
+    let seen = deadline(LIMIT, || races::write_then_reread(100_000, Reread::Locked));
+    assert_eq!(seen, 0);
+}
+
+#[test]
+fn racy_rereads_are_counted_within_bounds() {
+    // Whether the other thread's store lands between the two reads depends on timing (and never
+    // happens on one core), so only the bound is certain: at most one mismatch per iteration.
+    let seen = deadline(LIMIT, || races::write_then_reread(100_000, Reread::Racy));
+    assert!(seen <= 2 * 100_000, "{seen}");
+}
+
+#[test]
 fn the_demo_counts_three_ways_and_withdraws_three_ways() {
     let report = deadline(LIMIT, || races::demo(2, 10_000));
     let names: Vec<&str> = report.counts.iter().map(|(name, _)| *name).collect();
@@ -65,5 +79,11 @@ fn the_demo_counts_three_ways_and_withdraws_three_ways() {
         text.starts_with("== races: 2 threads × 10000 increments\n"),
         "{text}"
     );
-    assert_eq!(text.lines().count(), 9, "{text}");
+    assert_eq!(report.rereads, 10_000);
+    assert_eq!(report.mismatches[1], ("with lock", 0));
+    assert!(
+        text.contains("  x = v, then x != x, 2 threads × 10000 times:\n"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 12, "{text}");
 }
