@@ -170,3 +170,16 @@ pub fn chunks_of(range: Range<u64>, size: usize) -> Vec<Range<u64>> {
         .map(|start| start..(start + size).min(range.end))
         .collect()
 }
+
+/// rayon on a pool of exactly `threads` threads, built for the call: the nearest Rust has to
+/// joblib's `Parallel(n_jobs=threads, backend="threading")`, a parallel map over a fixed number of
+/// threads (which, in Python, the GIL lets compute one at a time).
+pub fn rayon_pool(
+    inputs: Range<u64>,
+    threads: usize,
+) -> Result<Vec<u64>, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    Ok(pool.install(|| rayon(inputs)))
+}

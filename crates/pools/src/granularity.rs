@@ -10,12 +10,17 @@
 //! Each loop adds `black_box(i)`: without it the compiler would replace the whole loop by
 //! `n(n-1)/2` and there would be nothing left to measure.
 
+use std::fmt;
 use std::hint::black_box;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use threads_basics::timing::{Timed, timed};
 
 use crate::collatz::chunks_of;
+use crate::error::PoolError;
 use crate::pool::ThreadPool;
 
 /// The seeds' small chunk.
@@ -92,4 +97,91 @@ pub fn atomic_per_addition(pool: &ThreadPool, n: u64) -> u64 {
     );
     assert!(done.iter().all(Result::is_ok), "summing does not panic");
     total.load(Ordering::Relaxed)
+}
+
+/// One line of the granularity demo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// How the sum was cut.
+    pub name: String,
+    /// What it found.
+    pub sum: u64,
+    /// How long it took.
+    pub time: Duration,
+}
+
+/// The granularity demo: one sum, five ways, each checked against [`expected`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The sum is of `0..n`.
+    pub n: u64,
+    /// Pool workers.
+    pub workers: usize,
+    /// One row per way.
+    pub rows: Vec<Row>,
+}
+
+impl Report {
+    /// Whether every way found the right sum.
+    pub fn all_correct(&self) -> bool {
+        self.rows.iter().all(|row| row.sum == expected(self.n))
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self { n, workers, .. } = self;
+        writeln!(
+            f,
+            "=== Granularity: the sum of 0..{n} on a pool of {workers} workers ==="
+        )?;
+        for Row { name, sum, time } in &self.rows {
+            let ok = if *sum == expected(*n) { "✓" } else { "✗" };
+            let ms = time.as_secs_f64() * 1e3;
+            writeln!(f, "{name:<42} {sum:>16} {ok} {ms:>9.1} ms")?;
+        }
+        writeln!(
+            f,
+            "a job costs a trip through the queue; a shared lock or atomic costs a cache line"
+        )?;
+        writeln!(
+            f,
+            "that every core fights over. Cut work into few, large, independent pieces.\n"
+        )
+    }
+}
+
+/// Sums `0..n` sequentially and four ways on a pool of `workers`, timing each.
+pub fn demo(n: u64, workers: usize) -> Result<Report, PoolError> {
+    let pool = ThreadPool::new(workers)?;
+    let jobs = n.div_ceil(SMALL_CHUNK as u64);
+    let ways: [(String, &dyn Fn() -> u64); 5] = [
+        ("sequential loop".into(), &|| sequential(n)),
+        (
+            format!("pool, chunks of {SMALL_CHUNK} ({jobs} jobs)"),
+            &|| pool_chunks(&pool, n, SMALL_CHUNK),
+        ),
+        (
+            format!("pool, one chunk per worker ({workers} jobs)"),
+            &|| pool_large_chunks(&pool, n),
+        ),
+        ("pool, chunks of 100, a LOCK per addition".into(), &|| {
+            lock_per_addition(&pool, n)
+        }),
+        ("pool, chunks of 100, an ATOMIC per add".into(), &|| {
+            atomic_per_addition(&pool, n)
+        }),
+    ];
+    let rows = ways
+        .into_iter()
+        .map(|(name, run)| {
+            let Timed { value, elapsed } = timed(run);
+            Row {
+                name,
+                sum: value,
+                time: elapsed,
+            }
+        })
+        .collect();
+    Ok(Report { n, workers, rows })
 }

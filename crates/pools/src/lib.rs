@@ -14,7 +14,9 @@
 //! - `stealing`, `sleepers` — [`StealingPool`]: a deque per worker, stealing when idle, and
 //!   sleeping without losing a wake-up (how rayon's pool works inside);
 //! - `demos` — the seeds' demos of each method, and when to use which;
-//! - `collatz`, `race` — the seeds' workload and every strategy, timed and checked;
+//! - `collatz`, `race`, `seed_python` — the seeds' workload and every strategy, timed and
+//!   checked, beside the seed's own Python;
+//! - `big_integers` — the seeds' `Pool(5).map(n ** 1000)`: data parallelism on big numbers;
 //! - `tasks` — the seeds' tasks, which threads and worker processes both run;
 //! - `process` — the same work on worker processes (the ipc lesson's process pool);
 //! - `granularity`, `monte_carlo`, `overhead` — chunk sizes and contention, a reproducible
@@ -25,6 +27,8 @@
 //! Under `--cfg loom` only the [`queue`] and [`sleepers`] modules are built: they are what the
 //! loom model checks.
 
+#[cfg(not(loom))]
+pub mod big_integers;
 #[cfg(not(loom))]
 pub mod collatz;
 #[cfg(not(loom))]
@@ -50,6 +54,8 @@ pub mod process;
 pub mod queue;
 #[cfg(not(loom))]
 pub mod race;
+#[cfg(not(loom))]
+pub mod seed_python;
 pub mod sleepers;
 #[cfg(not(loom))]
 pub mod stealing;

@@ -1,6 +1,8 @@
 //! `pools`: a thread pool from scratch, the pool API, and the race of strategies.
 //!
-//! `pools` alone runs every demo briefly; `pools <demo> --help` shows each demo's options.
+//! `pools` alone runs every demo briefly; `pools <demo> --help` shows each demo's options. Each
+//! demo is a `demo` function of its topic's module; this file parses the arguments, calls it and
+//! prints its report.
 
 #[cfg(loom)]
 fn main() {} // the loom build checks the job queue only (see tests/loom.rs); there is no CLI then
@@ -24,14 +26,10 @@ fn main() -> std::process::ExitCode {
 mod cli {
     use std::path::PathBuf;
     use std::process::ExitCode;
-    use std::time::{Duration, Instant};
 
     use anyhow::{Context, Result};
     use clap::{Args, Parser, Subcommand};
-    use pools::race::{RaceRow, Strategy};
-    use pools::tasks::TaskKind;
-    use pools::timeline::{self, Panel};
-    use pools::{ThreadPool, collatz, demos, granularity, monte_carlo};
+    use pools::{big_integers, demos, granularity, monte_carlo, race, timeline};
 
     /// A thread pool from scratch, the multiprocessing.Pool API on it, rayon, and the race of
     /// strategies. With no command, runs every demo briefly.
@@ -46,11 +44,13 @@ mod cli {
     enum Demo {
         /// The hand-made pool: execute, a panicking job, graceful drop, shutdown_now.
         Pool,
-        /// map, map_async, imap, imap_unordered, submit + as_completed, starmap, map on processes;
-        /// when to use which.
+        /// map, map_async, imap, imap_unordered, submit (apply_async) + as_completed, starmap,
+        /// map on processes; when to use which.
         Api,
         /// The seeds' benchmark: worker_task on 1..=50000 by every strategy, checked and timed.
         Race(RaceArgs),
+        /// The seeds' `Pool(5).map(worker, range(100000))` with `n ** 1000`, against serial.
+        Bigint(BigintArgs),
         /// Sum of 0..n in chunks of 100, in large chunks, and with a lock per addition.
         Granularity(GranularityArgs),
         /// Monte Carlo π on the pool with a seeded generator per worker.
@@ -67,6 +67,22 @@ mod cli {
         /// Leave out the process pools.
         #[arg(long)]
         no_processes: bool,
+        /// Also time the seed's own Python rows (python3, or $PYTHON; joblib's if installed).
+        #[arg(long)]
+        python: bool,
+    }
+
+    #[derive(Args)]
+    struct BigintArgs {
+        /// Raise 0..count to the 1000th power (the seed: 100000, see --full).
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        count: u64,
+        /// count = 100,000, as in the seed (about 200 MB of results).
+        #[arg(long, conflicts_with = "count")]
+        full: bool,
+        /// Pool workers (the seed: 5).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=256))]
+        workers: u16,
     }
 
     #[derive(Args)]
@@ -157,225 +173,74 @@ mod cli {
         }));
     }
 
+    /// What `pools` alone runs.
+    const TOUR: [&[&str]; 7] = [
+        &["pool"],
+        &["api"],
+        &["race", "--repeats", "1"],
+        &["bigint", "--count", "2000"],
+        &["granularity"],
+        &["pi", "--samples", "4000000"],
+        &["timeline"],
+    ];
+
     fn run(demo: Option<Demo>) -> Result<()> {
+        let Some(demo) = demo else {
+            // Every demo, briefly, in teaching order, with the arguments a student would type.
+            for args in TOUR {
+                run(Cli::parse_from(std::iter::once("pools").chain(args.iter().copied())).demo)?;
+            }
+            return Ok(());
+        };
         match demo {
-            Some(Demo::Pool) => demos::hand_made_pool(),
-            Some(Demo::Api) => api()?,
-            Some(Demo::Race(args)) => race(&args)?,
-            Some(Demo::Granularity(args)) => granularity(&args)?,
-            Some(Demo::Pi(args)) => pi(&args)?,
-            Some(Demo::Timeline(args)) => timeline(&args)?,
-            None => {
-                demos::hand_made_pool();
-                api()?;
-                race(&RaceArgs {
-                    repeats: 1,
-                    no_processes: false,
-                })?;
-                granularity(&GranularityArgs {
-                    n: 10_000_000,
-                    full: false,
-                    workers: 4,
-                })?;
-                pi(&PiArgs {
-                    samples: 4_000_000,
-                    workers: 4,
-                    seed: 42,
-                })?;
-                timeline(&TimelineArgs {
-                    out: "timeline.svg".into(),
-                    workers: 4,
-                    tasks: 8,
-                    no_processes: false,
-                })?;
+            Demo::Pool => print!("{}", demos::hand_made_pool()?),
+            Demo::Api => print!("{}", demos::api(Some(&worker_binary()?))?),
+            Demo::Race(args) => {
+                let config = race::Config {
+                    repeats: args.repeats,
+                    processes: !args.no_processes,
+                    python: args.python,
+                };
+                let report = race::demo(&config, Some(&worker_binary()?));
+                print!("{report}");
+                anyhow::ensure!(
+                    report.all_correct(),
+                    "a strategy failed or computed wrong results"
+                );
+            }
+            Demo::Bigint(args) => {
+                let count = if args.full { 100_000 } else { args.count };
+                let report = big_integers::demo(count, args.workers.into())?;
+                print!("{report}");
+                anyhow::ensure!(report.same, "the pool computed different powers");
+            }
+            Demo::Granularity(args) => {
+                let n = if args.full { 100_000_000 } else { args.n };
+                let report = granularity::demo(n, args.workers.into())?;
+                print!("{report}");
+                anyhow::ensure!(report.all_correct(), "a sum is wrong");
+            }
+            Demo::Pi(args) => {
+                print!(
+                    "{}",
+                    monte_carlo::demo(args.samples, args.workers.into(), args.seed)?
+                );
+            }
+            Demo::Timeline(args) => {
+                let config = timeline::Config {
+                    out: args.out,
+                    workers: args.workers.into(),
+                    tasks: args.tasks.into(),
+                };
+                let exe = (!args.no_processes).then(worker_binary).transpose()?;
+                print!("{}", timeline::demo(&config, exe.as_deref())?);
             }
         }
         Ok(())
     }
 
-    fn api() -> Result<()> {
-        let exe = std::env::current_exe().context("finding this binary for the process pool")?;
-        Ok(demos::api(Some(&exe))?)
-    }
-
-    fn race(args: &RaceArgs) -> Result<()> {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        println!("=== The race: worker_task (1000 Collatz steps) on 1..=50000, {cores} cores ===");
-        println!(
-            "best of {} run(s); times include starting threads, pools and processes",
-            args.repeats
-        );
-        let exe = std::env::current_exe().context("finding this binary for the process pool")?;
-        let strategies: Vec<Strategy> = Strategy::lineup()
-            .into_iter()
-            .filter(|s| !(args.no_processes && matches!(s, Strategy::Processes(_))))
-            .collect();
-        println!(
-            "{:<40} {:>10} {:>8} {:>10}  ok  checksum",
-            "strategy", "time", "speedup", "efficiency"
-        );
-        let mut sequential = None;
-        pools::race::race(
-            &strategies,
-            collatz::inputs(),
-            args.repeats as usize,
-            Some(&exe),
-            |row| {
-                if let (Strategy::Sequential, Ok(run)) = (row.strategy, &row.outcome) {
-                    sequential = Some(run.time);
-                }
-                print_row(row, sequential.unwrap_or(Duration::ZERO), cores);
-            },
-        );
-        println!("speedup = sequential time / time; efficiency = speedup / min(workers, cores)");
-        println!("the checksum (sum of the results) is the same in the seeds' Python\n");
-        Ok(())
-    }
-
-    fn print_row(row: &RaceRow, sequential: Duration, cores: usize) {
-        let name = row.strategy.to_string();
-        match &row.outcome {
-            Ok(run) => println!(
-                "{name:<40} {:>8.1}ms {:>7.2}x {:>9.0}%  {}   {}",
-                run.time.as_secs_f64() * 1e3,
-                row.speedup(sequential).unwrap_or(0.0),
-                row.efficiency(sequential, cores).unwrap_or(0.0) * 100.0,
-                if run.correct { "✓" } else { "✗" },
-                run.checksum
-            ),
-            Err(err) => println!("{name:<40} failed: {err}"),
-        }
-    }
-
-    fn granularity(args: &GranularityArgs) -> Result<()> {
-        let n = if args.full { 100_000_000 } else { args.n };
-        let pool = ThreadPool::new(args.workers.into())?;
-        println!(
-            "=== Granularity: the sum of 0..{n} on a pool of {} workers ===",
-            args.workers
-        );
-        let expected = granularity::expected(n);
-        let row = |name: &str, run: &dyn Fn() -> u64| {
-            let started = Instant::now();
-            let sum = run();
-            let ok = if sum == expected { "✓" } else { "✗" };
-            println!(
-                "{name:<42} {sum:>16} {ok} {:>9.1} ms",
-                started.elapsed().as_secs_f64() * 1e3
-            );
-        };
-        row("sequential loop", &|| granularity::sequential(n));
-        row(
-            &format!(
-                "pool, chunks of {} ({} jobs)",
-                granularity::SMALL_CHUNK,
-                n.div_ceil(100)
-            ),
-            &|| granularity::pool_chunks(&pool, n, granularity::SMALL_CHUNK),
-        );
-        row(
-            &format!("pool, one chunk per worker ({} jobs)", args.workers),
-            &|| granularity::pool_large_chunks(&pool, n),
-        );
-        row("pool, chunks of 100, a LOCK per addition", &|| {
-            granularity::lock_per_addition(&pool, n)
-        });
-        row("pool, chunks of 100, an ATOMIC per add", &|| {
-            granularity::atomic_per_addition(&pool, n)
-        });
-        println!(
-            "a job costs a trip through the queue; a shared lock or atomic costs a cache line"
-        );
-        println!("that every core fights over. Cut work into few, large, independent pieces.\n");
-        Ok(())
-    }
-
-    fn pi(args: &PiArgs) -> Result<()> {
-        println!(
-            "=== Monte Carlo π: {} points, seed {} ===",
-            args.samples, args.seed
-        );
-        let started = Instant::now();
-        let one = monte_carlo::sequential(args.samples, args.seed);
-        println!(
-            "one thread:          π ≈ {:.6} in {:.0} ms",
-            one.pi(),
-            started.elapsed().as_secs_f64() * 1e3
-        );
-        let pool = ThreadPool::new(args.workers.into())?;
-        let started = Instant::now();
-        let first = monte_carlo::on_pool(&pool, args.samples, args.seed);
-        let time = started.elapsed();
-        let again = monte_carlo::on_pool(&pool, args.samples, args.seed);
-        println!(
-            "pool of {} workers: π ≈ {:.6} in {:.0} ms; run again: {:.6} ({})",
-            args.workers,
-            first.pi(),
-            time.as_secs_f64() * 1e3,
-            again.pi(),
-            if first == again {
-                "the same: one seeded generator per worker"
-            } else {
-                "DIFFERENT"
-            }
-        );
-        println!(
-            "(a different worker count splits the draws differently: a slightly different estimate)\n"
-        );
-        Ok(())
-    }
-
-    fn timeline(args: &TimelineArgs) -> Result<()> {
-        let workers = usize::from(args.workers);
-        let tasks = usize::from(args.tasks);
-        let cpu = TaskKind::Cpu {
-            iterations: 2_000_000,
-        };
-        let sleep = TaskKind::Sleep { millis: 50 };
-        println!("=== Timeline: {tasks} tasks on {workers} workers, threads vs processes ===");
-        let mut panels = vec![
-            Panel {
-                title: format!("CPU-bound, {workers} threads"),
-                spans: timeline::on_threads(cpu, workers, tasks)?,
-            },
-            Panel {
-                title: format!("CPU-bound, {workers} work-stealing threads"),
-                spans: timeline::on_stealing(cpu, workers, tasks)?,
-            },
-            Panel {
-                title: format!("sleep-bound, {workers} threads"),
-                spans: timeline::on_threads(sleep, workers, tasks)?,
-            },
-        ];
-        if !args.no_processes {
-            let exe =
-                std::env::current_exe().context("finding this binary for the process pool")?;
-            let mut pool = pools::process::start(workers, &exe)?;
-            panels.insert(
-                2,
-                Panel {
-                    title: format!("CPU-bound, {workers} processes"),
-                    spans: timeline::on_processes(&mut pool, cpu, tasks)?,
-                },
-            );
-            panels.push(Panel {
-                title: format!("sleep-bound, {workers} processes"),
-                spans: timeline::on_processes(&mut pool, sleep, tasks)?,
-            });
-        }
-        for panel in &panels {
-            println!(
-                "  {:<36} average task time {:.3} s",
-                panel.title,
-                timeline::mean_task_seconds(&panel.spans)
-            );
-        }
-        timeline::write_svg(&panels, &args.out)
-            .with_context(|| format!("writing {}", args.out.display()))?;
-        println!(
-            "wrote {} (one row per worker, one bar per task)\n",
-            args.out.display()
-        );
-        Ok(())
+    /// This binary: the process pools run copies of it.
+    fn worker_binary() -> Result<PathBuf> {
+        std::env::current_exe().context("finding this binary for the process pool")
     }
 }

@@ -11,9 +11,14 @@
 //!   task. A different worker count splits the draws differently and gives a (slightly)
 //!   different estimate — still of π.
 
+use std::fmt;
+use std::time::Duration;
+
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use threads_basics::timing::{Timed, timed};
 
+use crate::error::PoolError;
 use crate::pool::ThreadPool;
 
 /// The result of a simulation.
@@ -76,4 +81,76 @@ pub fn on_pool(pool: &ThreadPool, samples: u64, seed: u64) -> PiEstimate {
         .map(|r| r.expect("counting does not panic"))
         .sum();
     PiEstimate { samples, inside }
+}
+
+/// The π demo: one thread, then the pool twice with the same seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The seed.
+    pub seed: u64,
+    /// Pool workers.
+    pub workers: usize,
+    /// On one thread, and how long it took.
+    pub one_thread: Timed<PiEstimate>,
+    /// On the pool, and how long it took.
+    pub on_pool: Timed<PiEstimate>,
+    /// On the pool again, same seed: must equal `on_pool`.
+    pub again: PiEstimate,
+}
+
+impl Report {
+    /// Whether the second run on the pool reproduced the first.
+    pub fn reproducible(&self) -> bool {
+        self.on_pool.value == self.again
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = |t: Duration| t.as_secs_f64() * 1e3;
+        let (one, pool) = (&self.one_thread, &self.on_pool);
+        writeln!(
+            f,
+            "=== Monte Carlo π: {} points, seed {} ===",
+            one.value.samples, self.seed
+        )?;
+        writeln!(
+            f,
+            "one thread:          π ≈ {:.6} in {:.0} ms",
+            one.value.pi(),
+            ms(one.elapsed)
+        )?;
+        let verdict = if self.reproducible() {
+            "the same: one seeded generator per worker"
+        } else {
+            "DIFFERENT"
+        };
+        writeln!(
+            f,
+            "pool of {} workers: π ≈ {:.6} in {:.0} ms; run again: {:.6} ({verdict})",
+            self.workers,
+            pool.value.pi(),
+            ms(pool.elapsed),
+            self.again.pi()
+        )?;
+        writeln!(
+            f,
+            "(a different worker count splits the draws differently: a slightly different estimate)\n"
+        )
+    }
+}
+
+/// Throws `samples` points on one thread and twice on a pool of `workers`, all seeded with `seed`.
+pub fn demo(samples: u64, workers: usize, seed: u64) -> Result<Report, PoolError> {
+    let one_thread = timed(|| sequential(samples, seed));
+    let pool = ThreadPool::new(workers)?;
+    let first = timed(|| on_pool(&pool, samples, seed));
+    let again = on_pool(&pool, samples, seed);
+    Ok(Report {
+        seed,
+        workers,
+        one_thread,
+        on_pool: first,
+        again,
+    })
 }

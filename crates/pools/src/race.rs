@@ -7,15 +7,22 @@
 //!
 //! The times include everything each strategy needs, as in the seeds: spawning the threads,
 //! building the pool, starting the processes.
+//!
+//! [`SEED_TABLE`] maps each of the 18 rows of seed 000's table to the Rust row that stands for it;
+//! with `--python` the seed's own Python rows ([`crate::seed_python`]) are timed in the same run
+//! and printed beside them.
 
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use threads_basics::timing::{Timed, fastest_of, speedup, timed};
 
 use crate::collatz;
 use crate::pool::ThreadPool;
 use crate::process;
+use crate::seed_python::{SeedPythonError, SeedRow};
 use crate::stealing::StealingPool;
 
 /// Items per job where a strategy hands out chunks (the seeds' `chunksize=1000`).
@@ -40,12 +47,44 @@ pub enum Strategy {
     CrossbeamChannel(usize),
     /// rayon's `par_iter` on its global pool.
     Rayon,
+    /// A rayon pool of exactly this many threads (joblib's threading backend, `n_jobs` = N).
+    RayonPool(usize),
     /// The ipc lesson's process pool, chunks of [`CHUNK`].
     Processes(usize),
+    /// N worker processes, each given one equal chunk, the results coming back over their pipes:
+    /// the seed's raw `multiprocessing.Process`es and result `Queue`.
+    RawProcesses(usize),
 }
 
+/// Seed 000's table, row by row (numbered from 1), and the Rust row that stands for each.
+/// joblib's `multiprocessing` and `loky` backends are process pools that hand out batches: their
+/// Rust row is the process pool of as many workers.
+pub const SEED_TABLE: [(&str, Strategy); 18] = {
+    use Strategy::*;
+    [
+        ("Naive Sequential", Sequential),
+        ("Threading (4 threads)", Threads(4)),
+        ("Threading (12 threads)", Threads(12)),
+        ("Threading (100 threads)", Threads(100)),
+        ("Multiprocessing (4 proc)", RawProcesses(4)),
+        ("Multiprocessing (12 proc)", RawProcesses(12)),
+        ("ThreadPool (4 workers)", ThreadPool(4)),
+        ("ThreadPool (12 workers)", ThreadPool(12)),
+        ("ThreadPool (100 workers)", ThreadPool(100)),
+        ("ProcessPool (4 workers)", Processes(4)),
+        ("ProcessPool (12 workers)", Processes(12)),
+        ("Joblib Threading (4)", RayonPool(4)),
+        ("Joblib Threading (12)", RayonPool(12)),
+        ("Joblib Threading (100)", RayonPool(100)),
+        ("Joblib Multiprocessing (4)", Processes(4)),
+        ("Joblib Multiprocessing (12)", Processes(12)),
+        ("Joblib Loky (4)", Processes(4)),
+        ("Joblib Loky (12)", Processes(12)),
+    ]
+};
+
 impl Strategy {
-    /// The seeds' line-up, translated.
+    /// The seed's line-up, translated, then the Rust-only rows.
     pub fn lineup() -> Vec<Strategy> {
         use Strategy::*;
         vec![
@@ -53,17 +92,38 @@ impl Strategy {
             Threads(4),
             Threads(12),
             Threads(100),
+            RawProcesses(4),
+            RawProcesses(12),
             ThreadPool(4),
             ThreadPool(12),
             ThreadPool(100),
+            Processes(4),
+            Processes(12),
+            RayonPool(4),
+            RayonPool(12),
+            RayonPool(100),
+            // Rust only:
             ThreadPoolChunked(4),
             StealingPool(4),
             Scope(4),
             CrossbeamChannel(4),
             Rayon,
             Processes(2),
-            Processes(4),
         ]
+    }
+
+    /// Whether it starts processes.
+    pub fn uses_processes(self) -> bool {
+        matches!(self, Strategy::Processes(_) | Strategy::RawProcesses(_))
+    }
+
+    /// The rows of [`SEED_TABLE`] it stands for (numbered from 1).
+    pub fn seed_rows(self) -> Vec<usize> {
+        (1..)
+            .zip(SEED_TABLE)
+            .filter(|(_, (_, strategy))| *strategy == self)
+            .map(|(row, _)| row)
+            .collect()
     }
 
     /// How many threads or processes it uses.
@@ -77,7 +137,9 @@ impl Strategy {
             | Strategy::StealingPool(n)
             | Strategy::Scope(n)
             | Strategy::CrossbeamChannel(n)
-            | Strategy::Processes(n) => n,
+            | Strategy::RayonPool(n)
+            | Strategy::Processes(n)
+            | Strategy::RawProcesses(n) => n,
         }
     }
 
@@ -94,10 +156,18 @@ impl Strategy {
             Strategy::CrossbeamChannel(n) => collatz::crossbeam_channel(inputs, n, CHUNK),
             Strategy::StealingPool(n) => collatz::stealing_per_item(&StealingPool::new(n)?, inputs),
             Strategy::Rayon => collatz::rayon(inputs),
+            Strategy::RayonPool(n) => collatz::rayon_pool(inputs, n)?,
             Strategy::Processes(n) => {
                 let exe = exe.ok_or(RaceError::NoWorkerBinary)?;
                 let mut pool = process::start(n, exe)?;
                 process::collatz(&mut pool, inputs, CHUNK)?
+            }
+            Strategy::RawProcesses(n) => {
+                let exe = exe.ok_or(RaceError::NoWorkerBinary)?;
+                let mut pool = process::start(n, exe)?;
+                let per_process = collatz::split(inputs.clone(), n)[0].clone();
+                let chunk = (per_process.end - per_process.start) as usize;
+                process::collatz(&mut pool, inputs, chunk)?
             }
         })
     }
@@ -114,7 +184,9 @@ impl fmt::Display for Strategy {
             Strategy::CrossbeamChannel(n) => write!(f, "crossbeam scope + channel ({n})"),
             Strategy::StealingPool(n) => write!(f, "work-stealing pool ({n}), job per item"),
             Strategy::Rayon => write!(f, "rayon par_iter"),
+            Strategy::RayonPool(n) => write!(f, "rayon pool of {n} threads, par_iter"),
             Strategy::Processes(n) => write!(f, "process pool ({n}), chunks of {CHUNK}"),
+            Strategy::RawProcesses(n) => write!(f, "{n} processes, one chunk each"),
         }
     }
 }
@@ -128,6 +200,9 @@ pub enum RaceError {
     /// The process pool failed.
     #[error(transparent)]
     Processes(#[from] ipc::pool::PoolError),
+    /// A rayon pool would not start.
+    #[error(transparent)]
+    Rayon(#[from] rayon::ThreadPoolBuildError),
     /// Process strategies need a worker binary.
     #[error("no worker binary given for the process pool")]
     NoWorkerBinary,
@@ -157,7 +232,7 @@ impl RaceRow {
     /// Sequential time / this time.
     pub fn speedup(&self, sequential: Duration) -> Option<f64> {
         let run = self.outcome.as_ref().ok()?;
-        Some(sequential.as_secs_f64() / run.time.as_secs_f64().max(1e-9))
+        Some(speedup(sequential, run.time))
     }
 
     /// Speedup per core it could use: its workers, at most `cores`.
@@ -179,12 +254,11 @@ pub fn race(
     let reference = collatz::sequential(inputs.clone());
     let mut rows = Vec::new();
     for &strategy in strategies {
-        let outcome =
-            time_best(strategy, inputs.clone(), repeats, exe).map(|(time, results)| RaceRun {
-                time,
-                correct: results == reference,
-                checksum: collatz::checksum(&results),
-            });
+        let outcome = time_best(strategy, inputs.clone(), repeats, exe).map(|best| RaceRun {
+            time: best.elapsed,
+            correct: best.value == reference,
+            checksum: collatz::checksum(&best.value),
+        });
         let row = RaceRow { strategy, outcome };
         on_row(&row);
         rows.push(row);
@@ -197,15 +271,176 @@ fn time_best(
     inputs: Range<u64>,
     repeats: usize,
     exe: Option<&Path>,
-) -> Result<(Duration, Vec<u64>), RaceError> {
-    let mut best: Option<(Duration, Vec<u64>)> = None;
-    for _ in 0..repeats.max(1) {
-        let started = Instant::now();
-        let results = strategy.run(inputs.clone(), exe)?;
-        let time = started.elapsed();
-        if best.as_ref().is_none_or(|(t, _)| time < *t) {
-            best = Some((time, results));
-        }
+) -> Result<Timed<Vec<u64>>, RaceError> {
+    let repeats = u32::try_from(repeats).unwrap_or(u32::MAX);
+    fastest_of(
+        repeats,
+        || timed(|| strategy.run(inputs.clone(), exe)).transpose(),
+        |run| run.elapsed,
+    )
+}
+
+/// What `pools race` runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Runs per strategy; the best time is kept.
+    pub repeats: u32,
+    /// Include the process rows.
+    pub processes: bool,
+    /// Also time the seed's own Python rows.
+    pub python: bool,
+}
+
+/// The whole race: the Rust rows, and the seed's Python rows when asked for.
+#[derive(Debug)]
+pub struct Report {
+    /// The machine's cores.
+    pub cores: usize,
+    /// Runs per strategy.
+    pub repeats: u32,
+    /// One row per strategy, in line-up order.
+    pub rows: Vec<RaceRow>,
+    /// The seed's Python rows, if asked for (or why there are none).
+    pub python: Option<Result<Vec<SeedRow>, SeedPythonError>>,
+}
+
+impl Report {
+    /// Whether every strategy ran and found the sequential results.
+    pub fn all_correct(&self) -> bool {
+        self.rows
+            .iter()
+            .all(|row| row.outcome.as_ref().is_ok_and(|run| run.correct))
     }
-    Ok(best.expect("at least one repeat"))
+
+    fn sequential_time(&self) -> Duration {
+        self.rows
+            .iter()
+            .find(|row| row.strategy == Strategy::Sequential)
+            .and_then(|row| row.outcome.as_ref().ok())
+            .map_or(Duration::ZERO, |run| run.time)
+    }
+
+    fn time_of(&self, strategy: Strategy) -> Option<Duration> {
+        let row = self.rows.iter().find(|row| row.strategy == strategy)?;
+        row.outcome.as_ref().ok().map(|run| run.time)
+    }
+}
+
+/// The race of [`Strategy::lineup`] on the seeds' inputs, per `config`; `exe` is the worker
+/// binary of the process rows.
+pub fn demo(config: &Config, exe: Option<&Path>) -> Report {
+    let strategies: Vec<Strategy> = Strategy::lineup()
+        .into_iter()
+        .filter(|s| config.processes || !s.uses_processes())
+        .collect();
+    let rows = race(
+        &strategies,
+        collatz::inputs(),
+        config.repeats as usize,
+        exe,
+        |_| {},
+    );
+    let python = config
+        .python
+        .then(|| crate::seed_python::run(&crate::seed_python::interpreter()));
+    Report {
+        cores: std::thread::available_parallelism().map_or(1, usize::from),
+        repeats: config.repeats,
+        rows,
+        python,
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sequential = self.sequential_time();
+        writeln!(
+            f,
+            "=== The race: worker_task (1000 Collatz steps) on 1..=50000, {} cores ===",
+            self.cores
+        )?;
+        writeln!(
+            f,
+            "best of {} run(s); times include starting threads, pools and processes",
+            self.repeats
+        )?;
+        writeln!(
+            f,
+            "{:<36} {:>10} {:>8} {:>10}  ok  checksum  seed row",
+            "strategy", "time", "speedup", "efficiency"
+        )?;
+        for row in &self.rows {
+            let name = row.strategy.to_string();
+            let seed_rows = row.strategy.seed_rows();
+            let seed = if seed_rows.is_empty() {
+                "(Rust only)".to_owned()
+            } else {
+                format!("{seed_rows:?}")
+            };
+            match &row.outcome {
+                Ok(run) => writeln!(
+                    f,
+                    "{name:<36} {:>8.1}ms {:>7.2}x {:>9.0}%  {}   {:<8}  {seed}",
+                    run.time.as_secs_f64() * 1e3,
+                    row.speedup(sequential).unwrap_or(0.0),
+                    row.efficiency(sequential, self.cores).unwrap_or(0.0) * 100.0,
+                    if run.correct { "✓" } else { "✗" },
+                    run.checksum
+                )?,
+                Err(err) => writeln!(f, "{name:<36} failed: {err}")?,
+            }
+        }
+        writeln!(
+            f,
+            "speedup = sequential time / time; efficiency = speedup / min(workers, cores)"
+        )?;
+        writeln!(
+            f,
+            "the checksum (sum of the results) is 116673, as tests/collatz.rs proves independently"
+        )?;
+        match &self.python {
+            None => writeln!(f, "(the seed's own Python rows: `pools race --python`)")?,
+            Some(Err(err)) => writeln!(f, "the seed's Python: {err}")?,
+            Some(Ok(seed_rows)) => self.fmt_python(f, seed_rows)?,
+        }
+        writeln!(f)
+    }
+}
+
+impl Report {
+    /// The seed's table as Python ran it, each row beside the Rust row that stands for it.
+    fn fmt_python(&self, f: &mut fmt::Formatter<'_>, seed_rows: &[SeedRow]) -> fmt::Result {
+        writeln!(
+            f,
+            "\n--- seed 000's table in Python (same run), beside its Rust row ---"
+        )?;
+        writeln!(
+            f,
+            "{:>2} {:<28} {:>10} {:<9} {:<36} {:>10}",
+            "#", "seed row", "Python", "checksum", "Rust row", "Rust"
+        )?;
+        for seed in seed_rows {
+            let Some((_, strategy)) = seed.row.checked_sub(1).and_then(|i| SEED_TABLE.get(i))
+            else {
+                continue;
+            };
+            let rust = match self.time_of(*strategy) {
+                Some(time) => format!("{:.1}ms", time.as_secs_f64() * 1e3),
+                None => "not run".to_owned(),
+            };
+            let (python, checksum) = match (seed.seconds, seed.checksum, &seed.skipped) {
+                (Some(s), Some(sum), _) => (format!("{:.1}ms", s * 1e3), sum.to_string()),
+                (_, _, Some(why)) => (format!("skipped: {why}"), String::new()),
+                _ => ("no time".to_owned(), String::new()),
+            };
+            writeln!(
+                f,
+                "{:>2} {:<28} {python:>10} {checksum:<9} {:<36} {rust:>10}",
+                seed.row,
+                seed.name,
+                strategy.to_string()
+            )?;
+        }
+        Ok(())
+    }
 }

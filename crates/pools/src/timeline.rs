@@ -8,8 +8,9 @@
 //! what limits both is the number of cores (with more workers than cores, each bar stretches
 //! because cores are shared). Sleep-bound tasks overlap freely on both: waiting needs no core.
 
+use std::fmt;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
 
@@ -206,4 +207,90 @@ fn draw_panel(
 
 fn draw_error(err: impl std::fmt::Display) -> TimelineError {
     TimelineError::Draw(err.to_string())
+}
+
+/// What `pools timeline` draws.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the SVG goes.
+    pub out: PathBuf,
+    /// Threads or processes per pool.
+    pub workers: usize,
+    /// Tasks per chart.
+    pub tasks: usize,
+}
+
+/// The charts drawn, and where.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Tasks per chart.
+    pub tasks: usize,
+    /// Workers per pool.
+    pub workers: usize,
+    /// The charts, in the order drawn.
+    pub panels: Vec<Panel>,
+    /// The SVG written.
+    pub out: PathBuf,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self { tasks, workers, .. } = self;
+        writeln!(
+            f,
+            "=== Timeline: {tasks} tasks on {workers} workers, threads vs processes ==="
+        )?;
+        for panel in &self.panels {
+            writeln!(
+                f,
+                "  {:<36} average task time {:.3} s",
+                panel.title,
+                mean_task_seconds(&panel.spans)
+            )?;
+        }
+        writeln!(
+            f,
+            "wrote {} (one row per worker, one bar per task)\n",
+            self.out.display()
+        )
+    }
+}
+
+/// Runs CPU-bound and sleep-bound tasks on threads, on the work-stealing pool and (when `exe`, a
+/// worker binary, is given) on processes, and draws them into `config.out`.
+pub fn demo(config: &Config, exe: Option<&Path>) -> Result<Report, TimelineError> {
+    let Config { workers, tasks, .. } = *config;
+    let cpu = TaskKind::Cpu {
+        iterations: 2_000_000,
+    };
+    let sleep = TaskKind::Sleep { millis: 50 };
+    let panel = |title: String, spans| Panel { title, spans };
+    let mut panels = vec![
+        panel(
+            format!("CPU-bound, {workers} threads"),
+            on_threads(cpu, workers, tasks)?,
+        ),
+        panel(
+            format!("CPU-bound, {workers} work-stealing threads"),
+            on_stealing(cpu, workers, tasks)?,
+        ),
+        panel(
+            format!("sleep-bound, {workers} threads"),
+            on_threads(sleep, workers, tasks)?,
+        ),
+    ];
+    if let Some(exe) = exe {
+        let mut pool = process::start(workers, exe)?;
+        let on_cpu = on_processes(&mut pool, cpu, tasks)?;
+        panels.insert(2, panel(format!("CPU-bound, {workers} processes"), on_cpu));
+        let on_sleep = on_processes(&mut pool, sleep, tasks)?;
+        panels.push(panel(format!("sleep-bound, {workers} processes"), on_sleep));
+    }
+    write_svg(&panels, &config.out)?;
+    Ok(Report {
+        tasks,
+        workers,
+        panels,
+        out: config.out.clone(),
+    })
 }

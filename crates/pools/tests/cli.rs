@@ -1,45 +1,35 @@
-//! The binary: bad arguments exit with code 2; the demos run.
+//! The binary: bad arguments are refused with exit code 2 and a clear message; demos run.
 
-use std::process::Command;
+use testkit::assert_says;
+use testkit::cli::Bin;
 
-fn pools() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_pools"))
-}
+const POOLS: &str = env!("CARGO_BIN_EXE_pools");
 
 #[test]
-fn bad_arguments_exit_with_code_2() {
-    for args in [
-        &["no-such-demo"][..],
-        &["race", "--repeats", "0"],
-        &["granularity", "-n", "many"],
-        &["pi", "--workers", "0"],
-        &["timeline", "--workers", "100"],
-        &["timeline", "--out", "/no/such/folder/timeline.svg"],
+fn bad_arguments_are_refused() {
+    for (args, message) in [
+        (&["no-such-demo"][..], "no-such-demo"),
+        (&["race", "--repeats", "0"], "--repeats"),
+        (&["bigint", "--count", "0"], "--count"),
+        (&["granularity", "-n", "many"], "--n"),
+        (&["pi", "--workers", "0"], "--workers"),
+        (&["timeline", "--workers", "100"], "--workers"),
+        (
+            &["timeline", "--out", "/no/such/folder/timeline.svg"],
+            "/no/such/folder",
+        ),
     ] {
-        let out = pools().args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(!out.stderr.is_empty(), "{args:?} explains itself");
+        Bin::new(POOLS).args(args).run().refused(message);
     }
 }
 
 #[test]
-fn the_pi_demo_runs() {
-    let out = pools()
+fn a_demo_prints_its_report() {
+    let ran = Bin::new(POOLS)
         .args(["pi", "--samples", "10000", "--workers", "2"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("the same"), "{text}");
-}
-
-#[test]
-fn the_granularity_demo_checks_every_sum() {
-    let out = pools()
-        .args(["granularity", "-n", "20000", "--workers", "2"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(text.matches('✓').count(), 5, "{text}");
+        .run();
+    assert_says(
+        ran.success(),
+        &["=== Monte Carlo π: 10000 points", "the same"],
+    );
 }

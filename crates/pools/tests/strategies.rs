@@ -183,3 +183,36 @@ fn the_seeds_map_runs_on_processes_too() {
         assert_eq!(answers, expected);
     });
 }
+
+#[test]
+fn every_row_of_the_seed_table_has_a_rust_row_in_the_race() {
+    let lineup = Strategy::lineup();
+    assert_eq!(pools::race::SEED_TABLE.len(), 18);
+    for (row, (name, strategy)) in (1..).zip(pools::race::SEED_TABLE) {
+        assert!(
+            lineup.contains(&strategy),
+            "seed row {row} ({name}): {strategy}"
+        );
+        assert!(strategy.seed_rows().contains(&row), "{name}");
+    }
+    let covered: Vec<usize> = lineup.iter().flat_map(|s| s.seed_rows()).collect();
+    assert_eq!(covered.len(), 18, "each seed row is counted once");
+}
+
+#[test]
+fn without_python_the_seed_rows_are_skipped_with_the_reason() {
+    let missing = std::ffi::OsString::from("/no/such/python3");
+    let err = pools::seed_python::run(&missing).unwrap_err();
+    assert!(matches!(
+        err,
+        pools::seed_python::SeedPythonError::NoPython(_)
+    ));
+    assert_eq!(
+        err.to_string(),
+        "/no/such/python3 not found: the seed's Python rows are skipped"
+    );
+    assert!(
+        pools::seed_python::script().is_file(),
+        "the script ships with the lesson"
+    );
+}
