@@ -428,10 +428,9 @@ impl Report {
                 Some(time) => format!("{:.1}ms", time.as_secs_f64() * 1e3),
                 None => "not run".to_owned(),
             };
-            let (python, checksum) = match (seed.seconds, seed.checksum, &seed.skipped) {
-                (Some(s), Some(sum), _) => (format!("{:.1}ms", s * 1e3), sum.to_string()),
-                (_, _, Some(why)) => (format!("skipped: {why}"), String::new()),
-                _ => ("no time".to_owned(), String::new()),
+            let (python, checksum) = match (seed.seconds, seed.checksum) {
+                (Some(s), Some(sum)) => (format!("{:.1}ms", s * 1e3), sum.to_string()),
+                _ => ("skipped".to_owned(), String::new()),
             };
             writeln!(
                 f,
@@ -440,6 +439,14 @@ impl Report {
                 seed.name,
                 strategy.to_string()
             )?;
+        }
+        let mut reasons: Vec<&str> = seed_rows
+            .iter()
+            .filter_map(|r| r.skipped.as_deref())
+            .collect();
+        reasons.dedup();
+        for reason in reasons {
+            writeln!(f, "skipped: {reason}")?;
         }
         Ok(())
     }
