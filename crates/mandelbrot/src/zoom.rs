@@ -10,9 +10,12 @@
 //! the seeds do the same with a LANCZOS resize. It smooths the noisy edge of the set, where
 //! neighbouring points have wildly different counts.
 
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use thiserror::Error;
+use threads_basics::timing::timed;
 
 use crate::params::{Params, ParamsError, View};
 use crate::picture::{self, PictureError, Rgb};
@@ -39,6 +42,13 @@ pub enum ZoomError {
     /// Writing the file failed.
     #[error(transparent)]
     Picture(#[from] PictureError),
+}
+
+impl ZoomError {
+    /// Whether the settings were refused, rather than rendering or writing failed.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, ZoomError::Config(_) | ZoomError::Params(_))
+    }
 }
 
 /// The views of a zoom, computed lazily: each is `factor` times narrower than the one before,
@@ -217,14 +227,68 @@ pub fn frames(config: ZoomConfig) -> impl Iterator<Item = Result<Vec<Rgb>, ZoomE
     .map(move |view| render_frame(view, &config))
 }
 
+impl fmt::Display for ZoomConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "zoom: {} frames of {}×{} (rendered at {}×{}), max_iter {}, ×{} per frame toward {:?}",
+            self.frames,
+            self.width,
+            self.height,
+            self.width * self.supersample,
+            self.height * self.supersample,
+            self.max_iter,
+            self.factor,
+            TARGET
+        )
+    }
+}
+
+/// A zoom written to a file, and how long rendering and writing it took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoomReport {
+    /// The animated PNG.
+    pub path: PathBuf,
+    /// The number of frames in it.
+    pub frames: usize,
+    /// The time to render and write them.
+    pub elapsed: Duration,
+}
+
+impl fmt::Display for ZoomReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "wrote {} ({} frames in {:.1} s)",
+            self.path.display(),
+            self.frames,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
 /// Renders the zoom described by `config` and streams it into an animated PNG at `path`
 /// (written atomically); calls `on_frame(k)` after frame `k` is written (for a progress bar).
 pub fn write_apng(
     path: &Path,
     config: &ZoomConfig,
+    on_frame: impl FnMut(usize),
+) -> Result<ZoomReport, ZoomError> {
+    config.validate()?;
+    let written = timed(|| stream_frames(path, config, on_frame)).transpose()?;
+    Ok(ZoomReport {
+        path: path.to_owned(),
+        frames: config.frames,
+        elapsed: written.elapsed,
+    })
+}
+
+/// [`write_apng`]'s work, once `config` is valid.
+fn stream_frames(
+    path: &Path,
+    config: &ZoomConfig,
     mut on_frame: impl FnMut(usize),
 ) -> Result<(), ZoomError> {
-    config.validate()?;
     let frames = frames(*config);
     let frame_count = config.frames as u32;
     let png_err = |source| {
