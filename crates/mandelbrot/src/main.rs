@@ -99,27 +99,8 @@ struct CompareArgs {
 
 #[derive(Args)]
 struct ZoomArgs {
-    /// Number of frames.
-    #[arg(long, default_value_t = ZoomConfig::quick().frames)]
-    frames: usize,
-    /// Animation width.
-    #[arg(long, default_value_t = ZoomConfig::quick().width)]
-    width: usize,
-    /// Animation height.
-    #[arg(long, default_value_t = ZoomConfig::quick().height)]
-    height: usize,
-    /// Render each frame this many times wider and higher, then average down.
-    #[arg(long, default_value_t = ZoomConfig::quick().supersample)]
-    supersample: usize,
-    /// Iteration cap.
-    #[arg(long, default_value_t = ZoomConfig::quick().max_iter)]
-    max_iter: u32,
-    /// Zoom per frame.
-    #[arg(long, default_value_t = ZoomConfig::quick().factor)]
-    factor: f64,
-    /// Frames per second of playback.
-    #[arg(long, default_value_t = ZoomConfig::quick().fps)]
-    fps: u16,
+    #[command(flatten)]
+    config: ZoomConfig,
     /// The seeds' full video: 800 frames of 640×480, 400 iterations (overrides the sizes above).
     #[arg(long)]
     seeds: bool,
@@ -178,65 +159,31 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Render(args)) => render(args, &exe),
         Some(Command::Compare(args)) => {
-            compare(&args.size, args.output.as_deref(), args.repeat, &exe)
+            let (params, threads) = (args.size.params()?, args.size.threads());
+            compare(&params, threads, args.output.as_deref(), args.repeat, &exe)
         }
-        Some(Command::Zoom(args)) => make_zoom(&args.config(), &args.output),
+        Some(Command::Zoom(args)) => {
+            let config = if args.seeds {
+                args.config.at_seeds_size()
+            } else {
+                args.config
+            };
+            make_zoom(&config, &args.output)
+        }
         None => whole_lesson(&exe),
     }
 }
 
 impl SizeArgs {
-    fn defaults() -> SizeArgs {
-        SizeArgs {
-            width: DEFAULT_WIDTH as u32,
-            height: DEFAULT_HEIGHT as u32,
-            max_iter: DEFAULT_MAX_ITER,
-            threads: None,
-            center: None,
-            zoom: None,
-            bounds: None,
-        }
-    }
-
     fn params(&self) -> Result<Params, ParamsError> {
         let (w, h) = (self.width as usize, self.height as usize);
-        let view = match (self.bounds, self.center, self.zoom) {
-            (Some([x0, x1, y0, y1]), _, _) => View::new(x0, x1, y0, y1)?,
-            (None, None, None) => View::seeds(w, h),
-            (None, center, zoom) => {
-                let [cx, cy] = center.unwrap_or([-0.75, 0.0]);
-                View::centered(cx, cy, zoom.unwrap_or(1.0), w, h)?
-            }
-        };
+        let view = View::chosen(self.bounds, self.center, self.zoom, w, h)?;
         Params::new(view, w, h, self.max_iter)
     }
 
     fn threads(&self) -> usize {
         self.threads
             .map_or_else(strategies::default_threads, |t| t as usize)
-    }
-}
-
-impl ZoomArgs {
-    fn config(&self) -> ZoomConfig {
-        if self.seeds {
-            ZoomConfig {
-                factor: self.factor,
-                fps: self.fps,
-                supersample: self.supersample,
-                ..ZoomConfig::seeds()
-            }
-        } else {
-            ZoomConfig {
-                frames: self.frames,
-                width: self.width,
-                height: self.height,
-                supersample: self.supersample,
-                max_iter: self.max_iter,
-                factor: self.factor,
-                fps: self.fps,
-            }
-        }
     }
 }
 
@@ -272,16 +219,21 @@ fn save(path: &Path, rendering: &Rendering, params: &Params, say: bool) -> Resul
 }
 
 /// Every strategy on the same picture: a table of times, speed-ups and checks.
-fn compare(size: &SizeArgs, output: Option<&Path>, repeat: u32, exe: &Path) -> Result<()> {
-    let params = size.params()?;
+fn compare(
+    params: &Params,
+    threads: usize,
+    output: Option<&Path>,
+    repeat: u32,
+    exe: &Path,
+) -> Result<()> {
     if let Some(path) = output {
         Format::of(path)?;
     }
-    let comparison = compare::compare(&params, size.threads(), repeat, exe);
+    let comparison = compare::compare(params, threads, repeat, exe);
     print!("{comparison}");
     comparison.verdict()?;
     if let Some(path) = output {
-        save(path, &comparison.reference, &params, true)?;
+        save(path, &comparison.reference, params, true)?;
     }
     Ok(())
 }
@@ -307,12 +259,10 @@ fn make_zoom(config: &ZoomConfig, path: &Path) -> Result<()> {
 
 /// No subcommand: the table at the seeds' size, the picture, a short zoom.
 fn whole_lesson(exe: &Path) -> Result<()> {
-    compare(
-        &SizeArgs::defaults(),
-        Some(Path::new("mandelbrot.png")),
-        3,
-        exe,
-    )?;
+    let (w, h) = (DEFAULT_WIDTH, DEFAULT_HEIGHT);
+    let params = Params::new(View::seeds(w, h), w, h, DEFAULT_MAX_ITER)?;
+    let threads = strategies::default_threads();
+    compare(&params, threads, Some(Path::new("mandelbrot.png")), 3, exe)?;
     println!();
     make_zoom(&ZoomConfig::quick(), Path::new("mandelbrot_zoom.png"))
 }

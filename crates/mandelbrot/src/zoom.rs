@@ -128,22 +128,30 @@ pub fn downsample(pixels: &[Rgb], width: usize, height: usize, factor: usize) ->
     out
 }
 
-/// The settings of a zoom animation.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The settings of a zoom animation; also the `zoom` subcommand's flags, whose defaults are
+/// [`ZoomConfig::quick`].
+#[derive(Debug, Clone, Copy, PartialEq, clap::Args)]
 pub struct ZoomConfig {
     /// Number of frames.
+    #[arg(long, default_value_t = ZoomConfig::quick().frames)]
     pub frames: usize,
     /// Width of the animation (before supersampling).
+    #[arg(long, default_value_t = ZoomConfig::quick().width)]
     pub width: usize,
     /// Height of the animation.
+    #[arg(long, default_value_t = ZoomConfig::quick().height)]
     pub height: usize,
     /// Each frame is rendered `supersample` times wider and higher, then averaged down.
+    #[arg(long, default_value_t = ZoomConfig::quick().supersample)]
     pub supersample: usize,
     /// Iteration cap.
+    #[arg(long, default_value_t = ZoomConfig::quick().max_iter)]
     pub max_iter: u32,
     /// Zoom per frame.
+    #[arg(long, default_value_t = ZoomConfig::quick().factor)]
     pub factor: f64,
     /// Frames per second of playback.
+    #[arg(long, default_value_t = ZoomConfig::quick().fps)]
     pub fps: u16,
 }
 
@@ -163,12 +171,18 @@ impl ZoomConfig {
 
     /// The seeds' video: 800 frames of 640×480, supersampled 3×, 400 iterations, 30 fps.
     pub fn seeds() -> ZoomConfig {
+        ZoomConfig::quick().at_seeds_size()
+    }
+
+    /// The seeds' frame count, size and iteration cap, with this zoom factor, frame rate and
+    /// supersampling (`zoom --seeds`).
+    pub fn at_seeds_size(self) -> ZoomConfig {
         ZoomConfig {
             frames: 800,
             width: 640,
             height: 480,
             max_iter: 400,
-            ..ZoomConfig::quick()
+            ..self
         }
     }
 

@@ -147,4 +147,13 @@ fn bad_zoom_settings_are_refused() {
     }
     assert!(ok.validate().is_ok());
     assert!(ZoomConfig::seeds().validate().is_ok());
+    // `zoom --seeds --fps 60`: the seeds' sizes, the flag's frame rate.
+    let fast = ZoomConfig { fps: 60, ..ok }.at_seeds_size();
+    assert_eq!(
+        fast,
+        ZoomConfig {
+            fps: 60,
+            ..ZoomConfig::seeds()
+        }
+    );
 }
