@@ -151,15 +151,22 @@ struct Graded {
     report: Report,
 }
 
-/// Grades the class of `roster` (see the module's doc), each test confined by `sandbox`.
-pub fn run(
-    roster: &Path,
-    args: &ClassArgs,
-    out: &Path,
-    hint_level: usize,
-    sandbox: &Sandbox,
-) -> anyhow::Result<ExitCode> {
+/// `cargo xtask grade --class ROSTER`: grades the class of `roster` (see the module's doc) with
+/// `grade`'s options (`--out`, `--hints`, `--sandbox`).
+pub fn run(roster: &Path, args: &ClassArgs, grade: &grade::Args) -> anyhow::Result<ExitCode> {
+    if grade.fork.is_some() || grade.solutions || !grade.lessons.is_empty() {
+        bail!(
+            "--class grades every lesson of every fork of the roster: it takes no lessons, --fork or --solutions"
+        );
+    }
     let root = workspace::root();
+    let out = if grade.out == Path::new("target/grade") {
+        root.join("target/grade/class")
+    } else {
+        root.join(&grade.out)
+    };
+    let (out, hint_level) = (out.as_path(), usize::from(grade.hints));
+    let sandbox = &grade::new_sandbox(grade.sandbox, &root, &root)?;
     let all = roster::read(roster)?;
     let students = match args.shard {
         Some(shard) => shard.select(&all),
