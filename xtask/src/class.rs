@@ -286,14 +286,7 @@ pub fn run(roster: &Path, args: &ClassArgs, grade: &grade::Args) -> anyhow::Resu
         "Gradebook: {} (and gradebook.csv, gradebook.md; each student's report in students/)",
         out.join("gradebook.json").display()
     );
-    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
-        use std::io::Write as _;
-        std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(summary)?
-            .write_all(book.to_markdown().as_bytes())?;
-    }
+    append_step_summary(&book)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -579,14 +572,7 @@ pub fn gradebook(args: &GradebookArgs) -> anyhow::Result<ExitCode> {
         merged.students.len(),
         out.join("gradebook.json").display()
     );
-    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
-        use std::io::Write as _;
-        std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(summary)?
-            .write_all(merged.to_markdown().as_bytes())?;
-    }
+    append_step_summary(&merged)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -653,6 +639,19 @@ fn write_json<T: Serialize>(path: &Path, value: &T) {
             let _ = std::fs::rename(&tmp, path);
         }
     }
+}
+
+/// On GitHub Actions, appends the gradebook to the job's summary page.
+fn append_step_summary(book: &Gradebook) -> std::io::Result<()> {
+    let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return Ok(());
+    };
+    use std::io::Write as _;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(summary)?
+        .write_all(book.to_markdown().as_bytes())
 }
 
 #[cfg(test)]

@@ -315,7 +315,11 @@ fn grade_built(
 
 /// The sandbox of a run that builds in `build_root` (this checkout, or a fork's scratch copy
 /// inside its target folder): its tests may read both. Says which layers are in force.
-pub(crate) fn new_sandbox(mode: sandbox::Mode, root: &Path, build_root: &Path) -> anyhow::Result<Sandbox> {
+pub(crate) fn new_sandbox(
+    mode: sandbox::Mode,
+    root: &Path,
+    build_root: &Path,
+) -> anyhow::Result<Sandbox> {
     let target = root.join("target");
     let confinement = Sandbox::new(
         mode,
@@ -663,20 +667,23 @@ mod tests {
 
     /// The grader's fixture crate, its graded tests built (the stub side), and a sandbox for it.
     fn fixture(mode: sandbox::Mode) -> (PathBuf, PathBuf, Sandbox) {
+        let (fixture, target, built) = build_fixture(Variant::Student);
+        let exe = built.expect("the fixture's stub side compiles");
+        let sandbox = Sandbox::new(
+            mode,
+            &[&workspace::root(), &target],
+            &target.join("sandbox"),
+        );
+        (fixture, exe, sandbox.unwrap())
+    }
+
+    /// The grader's fixture crate, its target folder, and the build of its `variant`.
+    fn build_fixture(variant: Variant) -> (PathBuf, PathBuf, Result<PathBuf, String>) {
         let root = workspace::root();
         let fixture = root.join("xtask/fixtures/grader");
         let target = root.join("target/grader-fixture");
-        let exe = runner::build(
-            &fixture,
-            &target,
-            "fixture",
-            Variant::Student,
-            runner::BUILD_LIMIT,
-        )
-        .unwrap()
-        .expect("the fixture's stub side compiles");
-        let sandbox = Sandbox::new(mode, &[&root, &target], &target.join("sandbox")).unwrap();
-        (fixture, exe, sandbox)
+        let built = runner::build(&fixture, &target, "fixture", variant, runner::BUILD_LIMIT);
+        (fixture, target, built.unwrap())
     }
 
     /// Runs the fixture's tests `names`, 4 at a time, each with a time limit of 2 s.
@@ -933,18 +940,8 @@ mod tests {
 
     #[test]
     fn a_compile_error_is_reported_with_the_compiler_message() {
-        let root = workspace::root();
-        let fixture = root.join("xtask/fixtures/grader");
-        let target = root.join("target/grader-fixture");
-        let message = runner::build(
-            &fixture,
-            &target,
-            "fixture",
-            Variant::Solutions,
-            runner::BUILD_LIMIT,
-        )
-        .unwrap()
-        .expect_err("the fixture's solutions do not compile");
+        let (_, _, built) = build_fixture(Variant::Solutions);
+        let message = built.expect_err("the fixture's solutions do not compile");
         assert!(message.contains("mismatched types"), "{message}");
         let specs = [spec("passes", 2)];
         let manifest = Manifest {
