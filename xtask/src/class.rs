@@ -151,15 +151,22 @@ struct Graded {
     report: Report,
 }
 
-/// Grades the class of `roster` (see the module's doc), each test confined by `sandbox`.
-pub fn run(
-    roster: &Path,
-    args: &ClassArgs,
-    out: &Path,
-    hint_level: usize,
-    sandbox: &Sandbox,
-) -> anyhow::Result<ExitCode> {
+/// `cargo xtask grade --class ROSTER`: grades the class of `roster` (see the module's doc) with
+/// `grade`'s options (`--out`, `--hints`, `--sandbox`).
+pub fn run(roster: &Path, args: &ClassArgs, grade: &grade::Args) -> anyhow::Result<ExitCode> {
+    if grade.fork.is_some() || grade.solutions || !grade.lessons.is_empty() {
+        bail!(
+            "--class grades every lesson of every fork of the roster: it takes no lessons, --fork or --solutions"
+        );
+    }
     let root = workspace::root();
+    let out = if grade.out == Path::new("target/grade") {
+        root.join("target/grade/class")
+    } else {
+        root.join(&grade.out)
+    };
+    let (out, hint_level) = (out.as_path(), usize::from(grade.hints));
+    let sandbox = &grade::new_sandbox(grade.sandbox, &root, &root)?;
     let all = roster::read(roster)?;
     let students = match args.shard {
         Some(shard) => shard.select(&all),
@@ -279,14 +286,7 @@ pub fn run(
         "Gradebook: {} (and gradebook.csv, gradebook.md; each student's report in students/)",
         out.join("gradebook.json").display()
     );
-    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
-        use std::io::Write as _;
-        std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(summary)?
-            .write_all(book.to_markdown().as_bytes())?;
-    }
+    append_step_summary(&book)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -572,14 +572,7 @@ pub fn gradebook(args: &GradebookArgs) -> anyhow::Result<ExitCode> {
         merged.students.len(),
         out.join("gradebook.json").display()
     );
-    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
-        use std::io::Write as _;
-        std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(summary)?
-            .write_all(merged.to_markdown().as_bytes())?;
-    }
+    append_step_summary(&merged)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -646,6 +639,19 @@ fn write_json<T: Serialize>(path: &Path, value: &T) {
             let _ = std::fs::rename(&tmp, path);
         }
     }
+}
+
+/// On GitHub Actions, appends the gradebook to the job's summary page.
+fn append_step_summary(book: &Gradebook) -> std::io::Result<()> {
+    let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return Ok(());
+    };
+    use std::io::Write as _;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(summary)?
+        .write_all(book.to_markdown().as_bytes())
 }
 
 #[cfg(test)]

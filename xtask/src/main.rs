@@ -38,7 +38,7 @@ enum Command {
     /// Run every lesson's demo briefly (release build), keeping the files they write.
     Tour(tour::Args),
     /// Score the exercises: each graded test alone, under a time limit.
-    Grade(grade::Args),
+    Grade(GradeArgs),
     /// Run every lesson's criterion benches and write one report: tables, JSON and a chart.
     BenchAll(bench_all::Args),
     /// Merge the gradebooks of a class graded in parts.
@@ -57,13 +57,26 @@ enum Command {
     Reset(learn::ResetArgs),
 }
 
+/// Options of `cargo xtask grade`: a checkout's or a fork's exercises, or a whole class's.
+#[derive(clap::Args)]
+struct GradeArgs {
+    #[command(flatten)]
+    grade: grade::Args,
+    /// A whole class (see `cargo xtask grade --help`).
+    #[command(flatten)]
+    class: class::ClassArgs,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     stop_children_on_signals();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Tour(args) => tour::run(&args),
-        Command::Grade(args) => grade::run(&args),
+        Command::Grade(args) => match &args.class.class {
+            Some(roster) => class::run(roster, &args.class, &args.grade),
+            None => grade::run(&args.grade),
+        },
         Command::BenchAll(args) => bench_all::run(&args),
         Command::Gradebook(args) => class::gradebook(&args),
         Command::DemoClass(args) => class::demo::run(&args),

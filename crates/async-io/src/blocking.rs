@@ -198,6 +198,13 @@ pub struct BlockingReport {
     pub same_picture: bool,
 }
 
+impl BlockingReport {
+    /// Whether the three offloads rendered the same picture.
+    pub fn all_correct(&self) -> bool {
+        self.same_picture
+    }
+}
+
 /// Renders the seeds' Mandelbrot view at `width × height` three ways beside a ticker of `period`.
 /// Inline and on the blocking pool it renders on one thread (`sequential`); on rayon it renders
 /// with rayon, since that pool is there to use every core.

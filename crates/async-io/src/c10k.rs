@@ -22,6 +22,7 @@
 //! against one task ([`spawn_cost`]).
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -33,7 +34,7 @@ use tokio::task::JoinSet;
 use crate::error::Error;
 use crate::report::{human, mib, over_ideal};
 use crate::resources::{self, OpenFiles};
-use crate::server;
+use crate::server::{self, ServerProcess};
 
 /// A way to make many requests at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -147,6 +148,11 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether every request of every way was answered.
+    pub fn all_correct(&self) -> bool {
+        self.ways.iter().all(|w| w.failed == 0)
+    }
+
     /// The way's figures, if it was measured.
     pub fn way(&self, way: Way) -> Option<&WayReport> {
         self.ways.iter().find(|w| w.way == way)
@@ -395,6 +401,55 @@ pub fn spawn_cost(samples: usize) -> std::io::Result<SpawnCost> {
         thread,
         task,
     })
+}
+
+/// The demo, its slow server started: what `async-io c10k` runs.
+#[derive(Debug)]
+pub struct Demo {
+    config: Config,
+    open_files: OpenFiles,
+    server: ServerProcess,
+}
+
+impl Demo {
+    /// Checks that `config.connections` fit under the open-files limit, then starts the slow
+    /// server as a child process of `exe` (this program). The check comes first, so that a
+    /// refusal is one clear line and no server is started for nothing.
+    pub fn start(exe: &Path, config: Config) -> Result<Demo, Error> {
+        let open_files = resources::check_open_files(config.connections)?;
+        let server = ServerProcess::spawn(exe, config.hold)?;
+        Ok(Demo {
+            config,
+            open_files,
+            server,
+        })
+    }
+
+    /// Measures every way against the server ([`run`]).
+    pub fn run(&self) -> Result<Report, Error> {
+        run(self.server.addr(), &self.config)
+    }
+}
+
+/// What is about to be measured, printed before the (long) run.
+impl std::fmt::Display for Demo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let limits = &self.open_files;
+        write!(
+            f,
+            "{} requests at once, each held {} ms by the slow server at {} (process {}, its own \
+             open-files limit). Open files here: soft limit {}{}, hard {}.",
+            self.config.connections,
+            self.config.hold.as_millis(),
+            self.server.addr(),
+            self.server.pid(),
+            limits.soft,
+            limits
+                .raised_from
+                .map_or(String::new(), |before| format!(" (raised from {before})")),
+            limits.hard
+        )
+    }
 }
 
 impl std::fmt::Display for Report {

@@ -66,6 +66,13 @@ pub struct CancelReport {
     pub uncancelled: LeftBehind,
 }
 
+impl CancelReport {
+    /// Whether the safe writer, cancelled, left nothing behind: no final file, no temporary one.
+    pub fn all_correct(&self) -> bool {
+        self.safe.final_file.is_none() && self.safe.temporary_files == 0
+    }
+}
+
 impl std::fmt::Display for CancelReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let show = |left: &LeftBehind| {

@@ -45,6 +45,7 @@ use tokio::task::JoinSet;
 use crate::error::Error;
 use crate::report::human;
 use crate::resources;
+use crate::shutdown;
 
 /// How the temporary file of a download in progress is named: `.download-XXXXXX.part`, as the
 /// downloader lesson names its own.
@@ -350,6 +351,77 @@ pub struct Comparison {
     pub latency: Duration,
     /// One row per batch size.
     pub rows: Vec<Row>,
+}
+
+/// What the download demo is about to compare, printed before the (long) run.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// The local server's address.
+    pub base_url: String,
+    /// The latency of every request.
+    pub latency: Duration,
+    /// The most downloads in flight, for both: the pool's threads, the tasks' permits.
+    pub limit: usize,
+}
+
+impl std::fmt::Display for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Gallery images from {} ({} ms each), at most {} in flight: the downloader's worker \
+             pool ({} threads) against tokio tasks ({} worker threads + at most {} for files).",
+            self.base_url,
+            self.latency.as_millis(),
+            self.limit,
+            self.limit,
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+            BLOCKING_THREADS
+        )
+    }
+}
+
+impl Comparison {
+    /// Whether every download succeeded and both ways wrote the same files.
+    pub fn all_correct(&self) -> bool {
+        self.rows
+            .iter()
+            .all(|row| row.identical && row.worker_pool.failed == 0 && row.tasks.failed == 0)
+    }
+}
+
+/// A stop signal fired by the first Ctrl-C (or `SIGTERM`): the batches stop and clean up after
+/// themselves. A second one quits the process at once, after deleting the temporary files under
+/// `out`.
+///
+/// Without this, Ctrl-C's default action would end the process on the spot, no destructor would
+/// run, and every download in flight would leave its `.part` file behind.
+pub fn stop_on_ctrl_c(out: PathBuf) -> Stop {
+    let (stop, stopped) = watch::channel(false);
+    let watcher = std::thread::Builder::new()
+        .name("ctrl-c".into())
+        .spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_io()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async {
+                if shutdown::terminal().await.is_err() {
+                    return;
+                }
+                eprintln!("interrupted: stopping the downloads (Ctrl-C again quits at once)");
+                let _ = stop.send(true);
+                if shutdown::terminal().await.is_ok() {
+                    let _ = remove_partial_files(&out);
+                    std::process::exit(130);
+                }
+            });
+        });
+    if watcher.is_err() {
+        eprintln!("warning: no Ctrl-C handler; an interrupted run may leave .part files");
+    }
+    stopped
 }
 
 /// Downloads `count` gallery images ([`gallery`]) from the downloader's local server for each

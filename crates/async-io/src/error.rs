@@ -50,9 +50,38 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the error comes from what the user asked for (exit code 2) rather than from the
+    /// run (exit code 1): a parameter out of range, more connections than open files, an output
+    /// folder that cannot be one.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            Error::BadInput(_)
+                | Error::TooFewFiles { .. }
+                | Error::Download(downloader::DownloadError::OutputDir { .. })
+        )
+    }
+
     /// Wraps an I/O error with what we were doing.
     pub fn io(what: impl Into<String>) -> impl FnOnce(io::Error) -> Error {
         let what = what.into();
         move |source| Error::Io { what, source }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_the_user_asked_for_is_bad_input_and_the_rest_is_not() {
+        assert!(Error::BadInput("width 0".into()).is_bad_input());
+        let not_a_folder = downloader::DownloadError::OutputDir {
+            path: "x".into(),
+            reason: io::Error::other("a file"),
+        };
+        assert!(Error::from(not_a_folder).is_bad_input());
+        assert!(!Error::Interrupted.is_bad_input());
+        assert!(!Error::ServerProcess("died".into()).is_bad_input());
     }
 }

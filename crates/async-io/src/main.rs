@@ -3,15 +3,21 @@
 //!
 //! `async-io` alone runs every demo briefly; `async-io <demo> --help` shows each demo's options.
 
+use std::fmt::Display;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
+use async_io::blocking::{self, BlockingReport};
 use async_io::c10k::{self, Way};
-use async_io::server::{self, ServerProcess};
-use async_io::{Error, blocking, cancel, download, future, resources, shared_state, shutdown};
+use async_io::cancel::{self, CancelReport};
+use async_io::future::{self, FutureReport};
+use async_io::server;
+use async_io::shared_state::{self, SharedReport};
+use async_io::shutdown::{self, ShutdownDemo};
+use async_io::{Error, download};
 use clap::{Args, Parser, Subcommand};
 use downloader::LocalServer;
 use serde::Serialize;
@@ -119,42 +125,60 @@ struct ServeArgs {
     exit_with_parent: bool,
 }
 
-/// An error caused by what the user asked for: exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct BadInput(String);
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.demo {
-        None => run_all(),
-        Some(demo) => run(demo),
-    };
-    match result {
+    match cli.demo.map_or_else(run_all, run) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
-            if error.downcast_ref::<BadInput>().is_some() {
-                ExitCode::from(2)
-            } else if matches!(error.downcast_ref::<Error>(), Some(Error::Interrupted)) {
-                // The shell's convention for "ended by Ctrl-C": 128 + SIGINT.
-                ExitCode::from(130)
-            } else {
-                ExitCode::FAILURE
-            }
+            exit_code(&error)
         }
+    }
+}
+
+/// 2 when the input was refused, 130 when Ctrl-C stopped the run (the shell's 128 + SIGINT), 1
+/// for any other failure.
+fn exit_code(error: &anyhow::Error) -> ExitCode {
+    match error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<Error>())
+    {
+        Some(error) if error.is_bad_input() => ExitCode::from(2),
+        Some(Error::Interrupted) => ExitCode::from(130),
+        _ => ExitCode::FAILURE,
     }
 }
 
 fn run(demo: Demo) -> anyhow::Result<ExitCode> {
     match demo {
-        Demo::Future { wait_ms } => future_demo(wait_ms),
+        Demo::Future { wait_ms } => {
+            let report = future::demo(Duration::from_millis(wait_ms)).context("the future demo")?;
+            show(&report, false, FutureReport::all_correct)
+        }
         Demo::C10k(args) => c10k_demo(&args),
         Demo::Download(args) => download_demo(&args),
-        Demo::Cancel => cancel_demo(Path::new(".")),
-        Demo::Blocking(args) => blocking_demo(&args),
-        Demo::Shared => shared_demo(),
-        Demo::Shutdown { grace_ms } => shutdown_demo(grace_ms),
+        Demo::Cancel => {
+            let server = LocalServer::start().context("starting the downloader's local server")?;
+            // A 64 KiB body in 8 chunks 40 ms apart, cancelled after 150 ms.
+            let (delay, cancel_after) = (Duration::from_millis(40), Duration::from_millis(150));
+            let dir = Path::new("cancel");
+            let report = cancel::demo(&server, dir, 64 * 1024, 8, delay, cancel_after)?;
+            show(&report, false, CancelReport::all_correct)
+        }
+        Demo::Blocking(args) => {
+            let (width, height) = (args.width as usize, args.height as usize);
+            let report = blocking::demo(width, height, args.max_iter, Duration::from_millis(5))?;
+            show(&report, false, BlockingReport::all_correct)
+        }
+        Demo::Shared => show(&shared_state::demo()?, false, SharedReport::all_correct),
+        Demo::Shutdown { grace_ms } => {
+            let config = shutdown::DemoConfig {
+                grace: Duration::from_millis(grace_ms),
+                ..shutdown::DemoConfig::default()
+            };
+            let report = shutdown::demo(&config).context("the shutdown demo")?;
+            show(&report, false, ShutdownDemo::all_correct)
+        }
         Demo::Serve(args) => serve(&args),
     }
 }
@@ -190,36 +214,22 @@ fn run_all() -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// Prints `report` as text, or as JSON with `--json`.
-fn print(report: &(impl std::fmt::Display + Serialize), json: bool) -> anyhow::Result<()> {
+/// Prints `report`, as JSON with `--json`; the exit code says whether its check passed.
+fn show<R: Display + Serialize>(
+    report: &R,
+    json: bool,
+    all_correct: fn(&R) -> bool,
+) -> anyhow::Result<ExitCode> {
     if json {
         println!("{}", serde_json::to_string_pretty(report)?);
     } else {
         println!("{report}");
     }
-    Ok(())
-}
-
-/// Library errors caused by the arguments become exit code 2.
-fn classify(error: Error) -> anyhow::Error {
-    match error {
-        Error::BadInput(_) | Error::TooFewFiles { .. } => BadInput(error.to_string()).into(),
-        other => other.into(),
-    }
-}
-
-fn success_if(ok: bool) -> ExitCode {
-    if ok {
+    Ok(if all_correct(report) {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    }
-}
-
-fn future_demo(wait_ms: u64) -> anyhow::Result<ExitCode> {
-    let report = future::demo(Duration::from_millis(wait_ms)).context("the future demo")?;
-    println!("{report}");
-    Ok(success_if(report.runs.iter().all(|run| run.output == 42)))
+    })
 }
 
 fn c10k_demo(args: &C10kArgs) -> anyhow::Result<ExitCode> {
@@ -233,144 +243,36 @@ fn c10k_demo(args: &C10kArgs) -> anyhow::Result<ExitCode> {
             args.ways.clone()
         },
     };
-    // Checked before the server starts, so a refusal is one clear line.
-    let limits = resources::check_open_files(config.connections).map_err(classify)?;
     let exe = std::env::current_exe().context("finding this program to start the server")?;
-    let server = ServerProcess::spawn(&exe, config.hold).map_err(classify)?;
+    let demo = c10k::Demo::start(&exe, config)?;
     if !args.json {
-        println!(
-            "{} requests at once, each held {} ms by the slow server at {} (process {}, its own \
-             open-files limit). Open files here: soft limit {}{}, hard {}.",
-            config.connections,
-            args.hold_ms,
-            server.addr(),
-            server.pid(),
-            limits.soft,
-            limits
-                .raised_from
-                .map_or(String::new(), |before| format!(" (raised from {before})")),
-            limits.hard
-        );
+        println!("{demo}");
     }
-    let report = c10k::run(server.addr(), &config).map_err(classify)?;
-    print(&report, args.json)?;
-    Ok(success_if(report.ways.iter().all(|w| w.failed == 0)))
+    let report = demo.run()?;
+    show(&report, args.json, c10k::Report::all_correct)
 }
 
 fn download_demo(args: &DownloadArgs) -> anyhow::Result<ExitCode> {
     let server = LocalServer::start().context("starting the downloader's local server")?;
     let counts: Vec<usize> = args.urls.iter().map(|&n| n as usize).collect();
-    let latency = Duration::from_millis(args.latency_ms);
+    let setup = download::Setup {
+        base_url: server.base_url(),
+        latency: Duration::from_millis(args.latency_ms),
+        limit: args.limit as usize,
+    };
     if !args.json {
-        println!(
-            "Gallery images from {} ({} ms each), at most {} in flight: the downloader's worker \
-             pool ({} threads) against tokio tasks ({} worker threads + at most {} for files).",
-            server.base_url(),
-            args.latency_ms,
-            args.limit,
-            args.limit,
-            std::thread::available_parallelism().map_or(1, |n| n.get()),
-            download::BLOCKING_THREADS
-        );
+        println!("{setup}");
     }
-    let stop = stop_on_ctrl_c(args.out.clone());
+    let stop = download::stop_on_ctrl_c(args.out.clone());
     let comparison = download::compare(
         &server,
         &args.out,
         &counts,
-        latency,
-        args.limit as usize,
+        setup.latency,
+        setup.limit,
         &stop,
-    )
-    .map_err(|e| match e {
-        Error::Download(downloader::DownloadError::OutputDir { .. }) => {
-            BadInput(e.to_string()).into()
-        }
-        other => classify(other),
-    })?;
-    print(&comparison, args.json)?;
-    Ok(success_if(comparison.rows.iter().all(|row| {
-        row.identical && row.worker_pool.failed == 0 && row.tasks.failed == 0
-    })))
-}
-
-/// A stop signal fired by the first Ctrl-C (or `SIGTERM`): the batches stop and clean up after
-/// themselves. A second one quits at once, after deleting the temporary files under `out`.
-///
-/// Without this, Ctrl-C's default action would end the process on the spot, no destructor would
-/// run, and every download in flight would leave its `.part` file behind.
-fn stop_on_ctrl_c(out: PathBuf) -> download::Stop {
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let watcher = std::thread::Builder::new()
-        .name("ctrl-c".into())
-        .spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_io()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async {
-                if shutdown::terminal().await.is_err() {
-                    return;
-                }
-                eprintln!("interrupted: stopping the downloads (Ctrl-C again quits at once)");
-                let _ = stop.send(true);
-                if shutdown::terminal().await.is_ok() {
-                    let _ = download::remove_partial_files(&out);
-                    std::process::exit(130);
-                }
-            });
-        });
-    if watcher.is_err() {
-        eprintln!("warning: no Ctrl-C handler; an interrupted run may leave .part files");
-    }
-    stopped
-}
-
-fn cancel_demo(dir: &Path) -> anyhow::Result<ExitCode> {
-    let server = LocalServer::start().context("starting the downloader's local server")?;
-    let dir = dir.join("cancel");
-    let report = cancel::demo(
-        &server,
-        &dir,
-        64 * 1024,
-        8,
-        Duration::from_millis(40),
-        Duration::from_millis(150),
     )?;
-    println!("{report}");
-    Ok(success_if(
-        report.safe.final_file.is_none() && report.safe.temporary_files == 0,
-    ))
-}
-
-fn blocking_demo(args: &BlockingArgs) -> anyhow::Result<ExitCode> {
-    let report = blocking::demo(
-        args.width as usize,
-        args.height as usize,
-        args.max_iter,
-        Duration::from_millis(5),
-    )
-    .map_err(classify)?;
-    println!("{report}");
-    Ok(success_if(report.same_picture))
-}
-
-fn shared_demo() -> anyhow::Result<ExitCode> {
-    let report = shared_state::demo()?;
-    println!("{report}");
-    Ok(success_if(report.all_correct()))
-}
-
-fn shutdown_demo(grace_ms: u64) -> anyhow::Result<ExitCode> {
-    let config = shutdown::DemoConfig {
-        grace: Duration::from_millis(grace_ms),
-        ..shutdown::DemoConfig::default()
-    };
-    let report = shutdown::demo(&config).context("the shutdown demo")?;
-    println!("{report}");
-    Ok(success_if(report.late_client_refused))
+    show(&comparison, args.json, download::Comparison::all_correct)
 }
 
 fn serve(args: &ServeArgs) -> anyhow::Result<ExitCode> {

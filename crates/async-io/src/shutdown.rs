@@ -184,6 +184,14 @@ pub struct ShutdownDemo {
     pub late_client_refused: bool,
 }
 
+impl ShutdownDemo {
+    /// Whether a client that came after the signal was refused (the in-flight ones may be cut
+    /// off at the deadline: that is the grace period's point).
+    pub fn all_correct(&self) -> bool {
+        self.late_client_refused
+    }
+}
+
 impl std::fmt::Display for ShutdownDemo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(

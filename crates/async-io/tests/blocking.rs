@@ -53,7 +53,7 @@ fn waiting_for_ticks_inside_the_task_never_sees_one() {
 #[test]
 fn the_three_renders_draw_the_same_picture() {
     let report = testkit::deadline(LIMIT, || demo(60, 40, 50, PERIOD).unwrap());
-    assert!(report.same_picture);
+    assert!(report.same_picture && report.all_correct());
     assert_eq!(report.runs.len(), 3);
     assert_eq!(
         report.runs[0].ticks_during_work, 0,

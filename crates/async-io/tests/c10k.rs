@@ -1,9 +1,10 @@
 //! The three ways all complete every request; the pool is bounded, the others are not.
 
+use std::path::Path;
 use std::time::Duration;
 
 use async_io::Error;
-use async_io::c10k::{Config, Way, run, spawn_cost};
+use async_io::c10k::{Config, Demo, Way, run, spawn_cost};
 use async_io::resources::check_open_files;
 use async_io::server::SlowServer;
 
@@ -55,6 +56,36 @@ fn too_many_connections_for_the_open_files_limit_are_refused_in_plain_words() {
     let error = check_open_files(usize::MAX / 2).unwrap_err();
     assert!(matches!(error, Error::TooFewFiles { .. }));
     assert!(error.to_string().contains("ulimit -Hn"), "{error}");
+    assert!(
+        error.is_bad_input(),
+        "exit code 2: the user asked for too much"
+    );
+}
+
+#[test]
+fn the_demo_starts_its_server_process_says_what_it_measures_and_checks_every_request() {
+    let exe = Path::new(env!("CARGO_BIN_EXE_async-io"));
+    let config = Config {
+        connections: 20,
+        hold: Duration::from_millis(20),
+        pool_workers: 5,
+        ways: vec![Way::Tasks, Way::WorkerPool],
+    };
+    let (header, mut report) = testkit::deadline(Duration::from_secs(60), move || {
+        let demo = Demo::start(exe, config).unwrap();
+        (demo.to_string(), demo.run().unwrap())
+    });
+    testkit::assert_says(
+        &header,
+        &[
+            "20 requests at once, each held 20 ms",
+            "(process ",
+            "soft limit",
+        ],
+    );
+    assert!(report.all_correct(), "{report}");
+    report.ways[1].failed = 1;
+    assert!(!report.all_correct(), "one failed request fails the check");
 }
 
 #[test]

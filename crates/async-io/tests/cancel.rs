@@ -34,6 +34,13 @@ fn the_naive_writer_leaves_half_a_file_and_the_safe_one_nothing() {
     assert_eq!(report.safe.temporary_files, 0);
     assert_eq!(report.uncancelled.final_file, Some(8_000));
     assert_eq!(report.uncancelled.temporary_files, 0);
+    assert!(report.all_correct());
+    let mut leaky = report.clone();
+    leaky.safe.temporary_files = 1;
+    assert!(
+        !leaky.all_correct(),
+        "a temporary file left behind fails the check"
+    );
     assert!(
         report.timeout_error.contains("deadline"),
         "{}",

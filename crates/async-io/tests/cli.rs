@@ -1,35 +1,30 @@
-//! The binary: bad arguments exit with code 2, the demos run, the C10k server is a child.
+//! The binary: bad arguments exit with code 2, the demos run, the C10k server is a child, Ctrl-C
+//! stops the downloads with exit code 130 and no temporary file left.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-fn async_io() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_async-io"))
-}
+use testkit::assert_says;
+use testkit::cli::Bin;
+
+const ASYNC_IO: &str = env!("CARGO_BIN_EXE_async-io");
 
 #[test]
-fn bad_arguments_exit_with_code_2() {
+fn bad_arguments_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let not_a_folder = dir.path().join("file");
     std::fs::write(&not_a_folder, "x").unwrap();
-    for args in [
-        vec!["no-such-demo"],
-        vec!["c10k", "--connections", "0"],
-        vec!["c10k", "--way", "fibers"],
-        vec!["future", "--wait-ms", "soon"],
-        vec!["blocking", "--width", "0"],
-        vec!["download", "--urls", "0"],
-        vec![
-            "download",
-            "--urls",
-            "4",
-            "--out",
-            not_a_folder.to_str().unwrap(),
-        ],
+    let not_a_folder = not_a_folder.to_str().unwrap();
+    for (args, message) in [
+        (&["no-such-demo"][..], "no-such-demo"),
+        (&["c10k", "--connections", "0"], "--connections"),
+        (&["c10k", "--way", "fibers"], "fibers"),
+        (&["future", "--wait-ms", "soon"], "--wait-ms"),
+        (&["blocking", "--width", "0"], "--width"),
+        (&["download", "--urls", "0"], "--urls"),
+        (&["download", "--urls", "4", "--out", not_a_folder], "file"),
     ] {
-        let out = async_io().args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(!out.stderr.is_empty(), "{args:?} explains itself");
+        Bin::new(ASYNC_IO).args(args).run().refused(message);
     }
 }
 
@@ -40,51 +35,30 @@ fn more_connections_than_open_files_is_refused_with_advice() {
     if hard >= 100_000 {
         return;
     }
-    let out = async_io()
+    let ran = Bin::new(ASYNC_IO)
         .args(["c10k", "--connections", "100000"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+        .run();
+    ran.refused("ulimit -Hn");
     assert!(
-        stderr.starts_with("error: 100000 connections need"),
-        "{stderr}"
+        ran.stderr.starts_with("error: 100000 connections need"),
+        "{}",
+        ran.stderr
     );
-    assert!(stderr.contains("ulimit -Hn"), "{stderr}");
 }
 
 #[test]
 fn the_future_demo_runs() {
-    let out = async_io()
-        .args(["future", "--wait-ms", "1"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("polled 0 times"), "{text}");
+    let ran = Bin::new(ASYNC_IO).args(["future", "--wait-ms", "1"]).run();
+    assert_says(ran.success(), &["polled 0 times"]);
 }
 
 #[test]
 fn a_small_c10k_runs_against_a_server_process() {
-    let out = async_io()
-        .args([
-            "c10k",
-            "--connections",
-            "30",
-            "--hold-ms",
-            "50",
-            "--workers",
-            "10",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ran = Bin::new(ASYNC_IO)
+        .args(["c10k", "--connections", "30", "--hold-ms", "50"])
+        .args(["--workers", "10", "--json"])
+        .run();
+    let report: serde_json::Value = serde_json::from_str(ran.success()).unwrap();
     let ways = report["ways"].as_array().unwrap();
     assert_eq!(ways.len(), 3);
     for way in ways {
@@ -97,17 +71,10 @@ fn a_small_c10k_runs_against_a_server_process() {
 fn ctrl_c_stops_the_downloads_and_leaves_no_temporary_file() {
     testkit::deadline(Duration::from_secs(60), || {
         let out = tempfile::tempdir().unwrap();
-        let mut child = async_io()
-            .args([
-                "download",
-                "--urls",
-                "100",
-                "--latency-ms",
-                "100",
-                "--limit",
-                "10",
-                "--out",
-            ])
+        // Spawned rather than run through `Bin`: the test signals it while it runs.
+        let mut child = Command::new(ASYNC_IO)
+            .args(["download", "--urls", "100", "--latency-ms", "100"])
+            .args(["--limit", "10", "--out"])
             .arg(out.path())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

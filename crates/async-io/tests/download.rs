@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_io::download::{compare, download_all, never_stop, same_files};
+use async_io::download::{Setup, compare, download_all, never_stop, same_files};
 use downloader::progress::{Progress, Silent};
 use downloader::{Config, DownloadError, Downloader, LocalServer, Strategy};
 
@@ -127,6 +127,26 @@ fn the_comparison_checks_the_files_of_both_strategies() {
         assert!(row.tasks.server_peak <= 4 && row.worker_pool.server_peak <= 4);
     }
     assert!(comparison.to_string().contains("identical"));
+    assert!(comparison.all_correct());
+    let mut different = comparison.clone();
+    different.rows[1].identical = false;
+    assert!(!different.all_correct(), "different files fail the check");
+}
+
+#[test]
+fn the_setup_line_says_what_is_compared() {
+    let setup = Setup {
+        base_url: "http://127.0.0.1:9".into(),
+        latency: Duration::from_millis(50),
+        limit: 64,
+    };
+    testkit::assert_says(
+        &setup,
+        &[
+            "from http://127.0.0.1:9 (50 ms each), at most 64 in flight",
+            "pool (64 threads)",
+        ],
+    );
 }
 
 #[test]

@@ -54,6 +54,10 @@ fn the_demo_reports_no_polls_before_an_await() {
     }
     assert!(report.async_fn_bytes > 0 && report.hand_written_bytes > 0);
     assert!(report.to_string().contains("polled 0 times"));
+    assert!(report.all_correct());
+    let mut wrong = report.clone();
+    wrong.runs[2].output = 41;
+    assert!(!wrong.all_correct(), "a wrong sum fails the check");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use async_io::server::{
     ServerProcess, SlowServer, fetch_stats, get_blocking, request, reset_stats,
 };
+use async_io::shutdown;
 
 const LIMIT: Duration = Duration::from_secs(30);
 const CLIENT_LIMIT: Duration = Duration::from_secs(20);
@@ -134,4 +135,23 @@ fn the_server_exits_by_itself_when_its_parent_closes_stdin() {
         let rest = std::io::read_to_string(stdout).unwrap();
         assert!(rest.contains("standard input closed"), "{rest}");
     });
+}
+
+#[test]
+fn the_shutdown_demo_answers_the_quick_cuts_off_the_slow_and_refuses_the_late() {
+    let ms = Duration::from_millis;
+    let config = shutdown::DemoConfig {
+        work: vec![ms(50), ms(100), ms(3_000)],
+        signal_after: ms(20),
+        grace: ms(300),
+    };
+    let report = testkit::deadline(LIMIT, move || shutdown::demo(&config).unwrap());
+    assert_eq!(report.answered, [true, true, false], "{report}");
+    assert!(report.all_correct(), "{report}");
+    let mut open_late = report.clone();
+    open_late.late_client_refused = false;
+    assert!(
+        !open_late.all_correct(),
+        "a server that still accepts fails the check"
+    );
 }

@@ -12,14 +12,19 @@
 //!    bulb, mirror rows), the rest on the SIMD kernel;
 //! 6. [`processes`]: bands of rows rendered by worker processes (the seeds' multiprocessing);
 //! 7. [`picture`]: counts to Turbo colours, PNG and `.npy` files, written atomically;
-//! 8. [`zoom`]: the seeds' zoom video as a lazy iterator of frames streamed into an animated PNG.
+//! 8. [`zoom`]: the seeds' zoom video as a lazy iterator of frames streamed into an animated PNG;
+//! 9. [`run`] and [`compare`]: one strategy timed, and every strategy side by side with a check
+//!    of their counts and the work balance of bands vs interleaved rows (the command line's
+//!    `render` and `compare`).
 //!
 //! The exercises are in [`exercises`].
 
+pub mod compare;
 pub mod escape;
 pub mod params;
 pub mod picture;
 pub mod processes;
+pub mod run;
 pub mod simd;
 pub mod smart;
 pub mod strategies;

@@ -9,9 +9,8 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mandelbrot::params::{
@@ -19,9 +18,10 @@ use mandelbrot::params::{
 };
 use mandelbrot::picture::{self, Format, PictureError};
 use mandelbrot::processes;
-use mandelbrot::strategies::{self, Scheduling};
+use mandelbrot::run::{self, RenderReport};
+use mandelbrot::strategies;
 use mandelbrot::zoom::{self, ZoomConfig, ZoomError};
-use mandelbrot::{Params, ParamsError, Rendering, Strategy, View};
+use mandelbrot::{Params, ParamsError, Rendering, Strategy, View, compare};
 
 #[derive(Parser)]
 #[command(
@@ -99,27 +99,8 @@ struct CompareArgs {
 
 #[derive(Args)]
 struct ZoomArgs {
-    /// Number of frames.
-    #[arg(long, default_value_t = ZoomConfig::quick().frames)]
-    frames: usize,
-    /// Animation width.
-    #[arg(long, default_value_t = ZoomConfig::quick().width)]
-    width: usize,
-    /// Animation height.
-    #[arg(long, default_value_t = ZoomConfig::quick().height)]
-    height: usize,
-    /// Render each frame this many times wider and higher, then average down.
-    #[arg(long, default_value_t = ZoomConfig::quick().supersample)]
-    supersample: usize,
-    /// Iteration cap.
-    #[arg(long, default_value_t = ZoomConfig::quick().max_iter)]
-    max_iter: u32,
-    /// Zoom per frame.
-    #[arg(long, default_value_t = ZoomConfig::quick().factor)]
-    factor: f64,
-    /// Frames per second of playback.
-    #[arg(long, default_value_t = ZoomConfig::quick().fps)]
-    fps: u16,
+    #[command(flatten)]
+    config: ZoomConfig,
     /// The seeds' full video: 800 frames of 640×480, 400 iterations (overrides the sizes above).
     #[arg(long)]
     seeds: bool,
@@ -168,49 +149,35 @@ fn main() -> ExitCode {
 fn is_bad_input(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
         cause.is::<ParamsError>()
-            || matches!(
-                cause.downcast_ref::<PictureError>(),
-                Some(PictureError::UnknownFormat(_))
-            )
-            || matches!(
-                cause.downcast_ref::<ZoomError>(),
-                Some(ZoomError::Config(_) | ZoomError::Params(_))
-            )
+            || cause.downcast_ref().is_some_and(PictureError::is_bad_input)
+            || cause.downcast_ref().is_some_and(ZoomError::is_bad_input)
     })
 }
 
 fn run(cli: Cli) -> Result<()> {
+    let exe = std::env::current_exe().context("finding this program's path")?;
     match cli.command {
-        Some(Command::Render(args)) => render(args),
-        Some(Command::Compare(args)) => compare(&args.size, args.output.as_deref(), args.repeat),
-        Some(Command::Zoom(args)) => zoom_command(args),
-        None => whole_lesson(),
+        Some(Command::Render(args)) => render(args, &exe),
+        Some(Command::Compare(args)) => {
+            let (params, threads) = (args.size.params()?, args.size.threads());
+            compare(&params, threads, args.output.as_deref(), args.repeat, &exe)
+        }
+        Some(Command::Zoom(args)) => {
+            let config = if args.seeds {
+                args.config.at_seeds_size()
+            } else {
+                args.config
+            };
+            make_zoom(&config, &args.output)
+        }
+        None => whole_lesson(&exe),
     }
 }
 
 impl SizeArgs {
-    fn defaults() -> SizeArgs {
-        SizeArgs {
-            width: DEFAULT_WIDTH as u32,
-            height: DEFAULT_HEIGHT as u32,
-            max_iter: DEFAULT_MAX_ITER,
-            threads: None,
-            center: None,
-            zoom: None,
-            bounds: None,
-        }
-    }
-
     fn params(&self) -> Result<Params, ParamsError> {
         let (w, h) = (self.width as usize, self.height as usize);
-        let view = match (self.bounds, self.center, self.zoom) {
-            (Some([x0, x1, y0, y1]), _, _) => View::new(x0, x1, y0, y1)?,
-            (None, None, None) => View::seeds(w, h),
-            (None, center, zoom) => {
-                let [cx, cy] = center.unwrap_or([-0.75, 0.0]);
-                View::centered(cx, cy, zoom.unwrap_or(1.0), w, h)?
-            }
-        };
+        let view = View::chosen(self.bounds, self.center, self.zoom, w, h)?;
         Params::new(view, w, h, self.max_iter)
     }
 
@@ -220,59 +187,18 @@ impl SizeArgs {
     }
 }
 
-/// Renders with any strategy; for `processes`, starts a pool of `threads` workers first (not
-/// timed: a real program starts its pool once).
-fn render_with(params: &Params, strategy: Strategy, threads: usize) -> Result<Rendering> {
-    if strategy != Strategy::Processes {
-        return Ok(strategies::render(params, strategy, threads));
-    }
-    let exe = std::env::current_exe().context("finding this program to start workers")?;
-    let mut pool =
-        processes::BandPool::new(threads, exe).context("starting the worker processes")?;
-    processes::render(params, &mut pool).context("rendering in worker processes")
-}
-
-fn render(args: RenderArgs) -> Result<()> {
+fn render(args: RenderArgs, exe: &Path) -> Result<()> {
     let params = args.size.params()?;
     if let Some(path) = &args.output {
         Format::of(path)?; // refuse a bad file name before the work, not after
     }
     let threads = args.size.threads();
-    let rendering = render_with(&params, args.strategy, threads)?;
-    let total = rendering.counts.total_iterations();
-    let computed = rendering.computed_iterations();
-    let seconds = rendering.elapsed.as_secs_f64();
-    // Only computed iterations count toward the throughput: skipping is not computing fast.
-    let per_second = computed as f64 / seconds.max(1e-9);
+    let rendering = run::render(&params, args.strategy, threads, exe)?;
+    let report = RenderReport::new(args.strategy, &params, threads, &rendering);
     if args.json {
-        let report = serde_json::json!({
-            "strategy": args.strategy.name(),
-            "width": params.width(),
-            "height": params.height(),
-            "max_iter": params.max_iter(),
-            "threads": threads,
-            "seconds": seconds,
-            "total_iterations": total,
-            "computed_iterations": computed,
-            "skipped_iterations": rendering.skipped_iterations,
-            "iterations_per_second": per_second,
-        });
-        println!("{report}");
+        println!("{}", serde_json::to_string(&report)?);
     } else {
-        let skipped = match rendering.skipped_iterations {
-            0 => String::new(),
-            s => format!(": {computed} computed, {s} skipped"),
-        };
-        println!(
-            "{} {}×{}, max_iter {}: {} ({total} iterations{skipped}; {:.0} M computed iterations/s)",
-            args.strategy,
-            params.width(),
-            params.height(),
-            params.max_iter(),
-            fmt_duration(rendering.elapsed),
-            per_second / 1e6,
-        );
-        print_spread(&rendering.per_worker);
+        print!("{report}");
     }
     if let Some(path) = &args.output {
         save(path, &rendering, &params, !args.json)?;
@@ -283,6 +209,7 @@ fn render(args: RenderArgs) -> Result<()> {
 fn save(path: &Path, rendering: &Rendering, params: &Params, say: bool) -> Result<()> {
     picture::save(path, &rendering.counts, params.max_iter())
         .with_context(|| format!("saving {}", path.display()))?;
+    // With --json, standard output holds the JSON object alone.
     if say {
         println!("wrote {}", path.display());
     } else {
@@ -291,162 +218,29 @@ fn save(path: &Path, rendering: &Rendering, params: &Params, say: bool) -> Resul
     Ok(())
 }
 
-fn print_spread(per_worker: &[Duration]) {
-    if per_worker.len() > 1 {
-        let times: Vec<String> = per_worker.iter().map(|d| fmt_duration(*d)).collect();
-        println!("  busy time per worker: {}", times.join(", "));
-    }
-}
-
-fn fmt_duration(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1e3)
-}
-
 /// Every strategy on the same picture: a table of times, speed-ups and checks.
-fn compare(size: &SizeArgs, output: Option<&Path>, repeat: u32) -> Result<()> {
-    let params = size.params()?;
+fn compare(
+    params: &Params,
+    threads: usize,
+    output: Option<&Path>,
+    repeat: u32,
+    exe: &Path,
+) -> Result<()> {
     if let Some(path) = output {
         Format::of(path)?;
     }
-    let threads = size.threads();
-    println!(
-        "{}×{} pixels, max_iter {}, view x [{}, {}] y [{:.4}, {:.4}], {} threads, SIMD kernel {}, fastest of {repeat} runs",
-        params.width(),
-        params.height(),
-        params.max_iter(),
-        params.view().x_min(),
-        params.view().x_max(),
-        params.view().y_min(),
-        params.view().y_max(),
-        threads,
-        mandelbrot::simd::Kernel::best().name()
-    );
-    println!(
-        "{:<20} {:>11} {:>9} {:>12} {:>10}  busy time per worker",
-        "strategy", "time", "speed-up", "M iter/s", "identical"
-    );
-    let mut reference: Option<Rendering> = None;
-    for strategy in Strategy::ALL {
-        let rendering = match fastest_of(repeat, &params, strategy, threads) {
-            Ok(r) => r,
-            Err(e) => {
-                println!("{:<20} skipped: {e:#}", strategy.name());
-                continue;
-            }
-        };
-        let base = reference.as_ref().map_or(rendering.elapsed, |r| r.elapsed);
-        let same = reference
-            .as_ref()
-            .is_none_or(|r| r.counts == rendering.counts);
-        let computed = rendering.computed_iterations();
-        let spread: Vec<String> = rendering
-            .per_worker
-            .iter()
-            .map(|d| format!("{:.1}", d.as_secs_f64() * 1e3))
-            .collect();
-        println!(
-            "{:<20} {:>11} {:>8.1}× {:>12.0} {:>10}  {}",
-            strategy.name(),
-            fmt_duration(rendering.elapsed),
-            base.as_secs_f64() / rendering.elapsed.as_secs_f64().max(1e-9),
-            computed as f64 / rendering.elapsed.as_secs_f64().max(1e-9) / 1e6,
-            if same { "yes" } else { "NO" },
-            if spread.is_empty() {
-                String::new()
-            } else {
-                format!("{} ms", spread.join(" / "))
-            },
-        );
-        if !same {
-            bail!("{strategy} gave different counts from sequential: a bug");
-        }
-        reference.get_or_insert(rendering);
-    }
-    let reference = reference.expect("the sequential strategy always runs");
-    println!("(M iter/s counts the iterations computed: those `smart` skips are not in it)");
-    print_balance(&reference);
+    let comparison = compare::compare(params, threads, repeat, exe);
+    print!("{comparison}");
+    comparison.verdict()?;
     if let Some(path) = output {
-        save(path, &reference, &params, true)?;
+        save(path, &comparison.reference, params, true)?;
     }
     Ok(())
 }
 
-/// The fastest of `repeat` renders: the others were slowed by something else on the machine.
-fn fastest_of(
-    repeat: u32,
-    params: &Params,
-    strategy: Strategy,
-    threads: usize,
-) -> Result<Rendering> {
-    let mut best = render_with(params, strategy, threads)?;
-    for _ in 1..repeat {
-        let next = render_with(params, strategy, threads)?;
-        if next.elapsed < best.elapsed {
-            best = next;
-        }
-    }
-    Ok(best)
-}
-
-/// The work each worker gets under bands and under interleaving: why bands balance badly.
-fn print_balance(reference: &Rendering) {
-    println!(
-        "work balance (busiest worker's iterations ÷ the average; best speed-up = workers ÷ this):"
-    );
-    for workers in [2, 4, 8, 16] {
-        let bands = strategies::imbalance(&strategies::work_per_worker(
-            &reference.counts,
-            workers,
-            Scheduling::Bands,
-        ));
-        let rows = strategies::imbalance(&strategies::work_per_worker(
-            &reference.counts,
-            workers,
-            Scheduling::Interleaved,
-        ));
-        println!(
-            "  {workers:>2} workers: bands {bands:.2} (≤ {:.1}×), interleaved rows {rows:.2} (≤ {:.1}×)",
-            workers as f64 / bands,
-            workers as f64 / rows
-        );
-    }
-}
-
-fn zoom_command(args: ZoomArgs) -> Result<()> {
-    let config = if args.seeds {
-        ZoomConfig {
-            factor: args.factor,
-            fps: args.fps,
-            supersample: args.supersample,
-            ..ZoomConfig::seeds()
-        }
-    } else {
-        ZoomConfig {
-            frames: args.frames,
-            width: args.width,
-            height: args.height,
-            supersample: args.supersample,
-            max_iter: args.max_iter,
-            factor: args.factor,
-            fps: args.fps,
-        }
-    };
-    make_zoom(&config, &args.output)
-}
-
 fn make_zoom(config: &ZoomConfig, path: &Path) -> Result<()> {
     config.validate()?;
-    println!(
-        "zoom: {} frames of {}×{} (rendered at {}×{}), max_iter {}, ×{} per frame toward {:?}",
-        config.frames,
-        config.width,
-        config.height,
-        config.width * config.supersample,
-        config.height * config.supersample,
-        config.max_iter,
-        config.factor,
-        zoom::TARGET
-    );
+    println!("{config}");
     let bar = ProgressBar::new(config.frames as u64);
     // A bar is for people: hide it when stderr is a file or a pipe (the tour, CI).
     if !std::io::stderr().is_terminal() {
@@ -456,22 +250,19 @@ fn make_zoom(config: &ZoomConfig, path: &Path) -> Result<()> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} frames, {per_sec}, ETA {eta}")
             .context("the progress bar template")?,
     );
-    let start = Instant::now();
-    zoom::write_apng(path, config, |_| bar.inc(1))
+    let report = zoom::write_apng(path, config, |_| bar.inc(1))
         .with_context(|| format!("writing {}", path.display()))?;
     bar.finish_and_clear();
-    println!(
-        "wrote {} ({} frames in {:.1} s)",
-        path.display(),
-        config.frames,
-        start.elapsed().as_secs_f64()
-    );
+    println!("{report}");
     Ok(())
 }
 
 /// No subcommand: the table at the seeds' size, the picture, a short zoom.
-fn whole_lesson() -> Result<()> {
-    compare(&SizeArgs::defaults(), Some(Path::new("mandelbrot.png")), 3)?;
+fn whole_lesson(exe: &Path) -> Result<()> {
+    let (w, h) = (DEFAULT_WIDTH, DEFAULT_HEIGHT);
+    let params = Params::new(View::seeds(w, h), w, h, DEFAULT_MAX_ITER)?;
+    let threads = strategies::default_threads();
+    compare(&params, threads, Some(Path::new("mandelbrot.png")), 3, exe)?;
     println!();
     make_zoom(&ZoomConfig::quick(), Path::new("mandelbrot_zoom.png"))
 }

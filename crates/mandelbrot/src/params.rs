@@ -142,6 +142,26 @@ impl View {
         View::new(cx - half_w, cx + half_w, cy - half_h, cy + half_h)
     }
 
+    /// The view a command line asks for: explicit `bounds`; or a `center` (default the seeds'
+    /// `(-0.75, 0)`) and a `zoom` (default 1) as in [`View::centered`]; or, with none of them,
+    /// the seeds' view.
+    pub fn chosen(
+        bounds: Option<[f64; 4]>,
+        center: Option<[f64; 2]>,
+        zoom: Option<f64>,
+        width: usize,
+        height: usize,
+    ) -> Result<View, ParamsError> {
+        match (bounds, center, zoom) {
+            (Some([x_min, x_max, y_min, y_max]), _, _) => View::new(x_min, x_max, y_min, y_max),
+            (None, None, None) => Ok(View::seeds(width, height)),
+            (None, center, zoom) => {
+                let [cx, cy] = center.unwrap_or([-0.75, 0.0]);
+                View::centered(cx, cy, zoom.unwrap_or(1.0), width, height)
+            }
+        }
+    }
+
     /// Smallest real part.
     pub fn x_min(&self) -> f64 {
         self.x_min

@@ -43,6 +43,14 @@ pub enum PictureError {
     },
 }
 
+impl PictureError {
+    /// Whether the input was refused (a file name the lesson cannot write), rather than writing
+    /// failed.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, PictureError::UnknownFormat(_))
+    }
+}
+
 /// An 8-bit RGB colour.
 pub type Rgb = [u8; 3];
 

@@ -10,9 +10,12 @@
 //! the seeds do the same with a LANCZOS resize. It smooths the noisy edge of the set, where
 //! neighbouring points have wildly different counts.
 
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use thiserror::Error;
+use threads_basics::timing::timed;
 
 use crate::params::{Params, ParamsError, View};
 use crate::picture::{self, PictureError, Rgb};
@@ -39,6 +42,13 @@ pub enum ZoomError {
     /// Writing the file failed.
     #[error(transparent)]
     Picture(#[from] PictureError),
+}
+
+impl ZoomError {
+    /// Whether the settings were refused, rather than rendering or writing failed.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, ZoomError::Config(_) | ZoomError::Params(_))
+    }
 }
 
 /// The views of a zoom, computed lazily: each is `factor` times narrower than the one before,
@@ -118,22 +128,30 @@ pub fn downsample(pixels: &[Rgb], width: usize, height: usize, factor: usize) ->
     out
 }
 
-/// The settings of a zoom animation.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The settings of a zoom animation; also the `zoom` subcommand's flags, whose defaults are
+/// [`ZoomConfig::quick`].
+#[derive(Debug, Clone, Copy, PartialEq, clap::Args)]
 pub struct ZoomConfig {
     /// Number of frames.
+    #[arg(long, default_value_t = ZoomConfig::quick().frames)]
     pub frames: usize,
     /// Width of the animation (before supersampling).
+    #[arg(long, default_value_t = ZoomConfig::quick().width)]
     pub width: usize,
     /// Height of the animation.
+    #[arg(long, default_value_t = ZoomConfig::quick().height)]
     pub height: usize,
     /// Each frame is rendered `supersample` times wider and higher, then averaged down.
+    #[arg(long, default_value_t = ZoomConfig::quick().supersample)]
     pub supersample: usize,
     /// Iteration cap.
+    #[arg(long, default_value_t = ZoomConfig::quick().max_iter)]
     pub max_iter: u32,
     /// Zoom per frame.
+    #[arg(long, default_value_t = ZoomConfig::quick().factor)]
     pub factor: f64,
     /// Frames per second of playback.
+    #[arg(long, default_value_t = ZoomConfig::quick().fps)]
     pub fps: u16,
 }
 
@@ -153,12 +171,18 @@ impl ZoomConfig {
 
     /// The seeds' video: 800 frames of 640×480, supersampled 3×, 400 iterations, 30 fps.
     pub fn seeds() -> ZoomConfig {
+        ZoomConfig::quick().at_seeds_size()
+    }
+
+    /// The seeds' frame count, size and iteration cap, with this zoom factor, frame rate and
+    /// supersampling (`zoom --seeds`).
+    pub fn at_seeds_size(self) -> ZoomConfig {
         ZoomConfig {
             frames: 800,
             width: 640,
             height: 480,
             max_iter: 400,
-            ..ZoomConfig::quick()
+            ..self
         }
     }
 
@@ -217,14 +241,68 @@ pub fn frames(config: ZoomConfig) -> impl Iterator<Item = Result<Vec<Rgb>, ZoomE
     .map(move |view| render_frame(view, &config))
 }
 
+impl fmt::Display for ZoomConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "zoom: {} frames of {}×{} (rendered at {}×{}), max_iter {}, ×{} per frame toward {:?}",
+            self.frames,
+            self.width,
+            self.height,
+            self.width * self.supersample,
+            self.height * self.supersample,
+            self.max_iter,
+            self.factor,
+            TARGET
+        )
+    }
+}
+
+/// A zoom written to a file, and how long rendering and writing it took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoomReport {
+    /// The animated PNG.
+    pub path: PathBuf,
+    /// The number of frames in it.
+    pub frames: usize,
+    /// The time to render and write them.
+    pub elapsed: Duration,
+}
+
+impl fmt::Display for ZoomReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "wrote {} ({} frames in {:.1} s)",
+            self.path.display(),
+            self.frames,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
 /// Renders the zoom described by `config` and streams it into an animated PNG at `path`
 /// (written atomically); calls `on_frame(k)` after frame `k` is written (for a progress bar).
 pub fn write_apng(
     path: &Path,
     config: &ZoomConfig,
+    on_frame: impl FnMut(usize),
+) -> Result<ZoomReport, ZoomError> {
+    config.validate()?;
+    let written = timed(|| stream_frames(path, config, on_frame)).transpose()?;
+    Ok(ZoomReport {
+        path: path.to_owned(),
+        frames: config.frames,
+        elapsed: written.elapsed,
+    })
+}
+
+/// [`write_apng`]'s work, once `config` is valid.
+fn stream_frames(
+    path: &Path,
+    config: &ZoomConfig,
     mut on_frame: impl FnMut(usize),
 ) -> Result<(), ZoomError> {
-    config.validate()?;
     let frames = frames(*config);
     let frame_count = config.frames as u32;
     let png_err = |source| {

@@ -64,10 +64,12 @@ fn unknown_extensions_are_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let (params, counts) = render(3, 3);
     let path = dir.path().join("m.jpg");
-    assert!(matches!(
-        picture::save(&path, &counts, params.max_iter()),
-        Err(PictureError::UnknownFormat(_))
-    ));
+    let refused = picture::save(&path, &counts, params.max_iter()).unwrap_err();
+    assert!(matches!(refused, PictureError::UnknownFormat(_)));
+    assert!(
+        refused.is_bad_input(),
+        "a bad file name is bad input: exit code 2"
+    );
     assert!(Format::of(&dir.path().join("X.PNG")).is_ok());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
@@ -86,8 +88,11 @@ fn zoom_writes_every_frame() {
             ..ZoomConfig::quick()
         };
         let mut seen = Vec::new();
-        zoom::write_apng(&path, &config, |k| seen.push(k)).unwrap();
+        let report = zoom::write_apng(&path, &config, |k| seen.push(k)).unwrap();
         assert_eq!(seen, vec![0, 1, 2, 3, 4]);
+        assert_eq!((report.path.as_path(), report.frames), (path.as_path(), 5));
+        let said = format!("wrote {} (5 frames in ", path.display());
+        assert!(report.to_string().starts_with(&said), "{report}");
         let decoder = png::Decoder::new(std::io::BufReader::new(File::open(&path).unwrap()));
         let mut reader = decoder.read_info().unwrap();
         let control = reader.info().animation_control().expect("an animated PNG");
@@ -135,8 +140,20 @@ fn bad_zoom_settings_are_refused() {
         ZoomConfig { width: 0, ..ok },
         ZoomConfig { max_iter: 0, ..ok },
     ] {
-        assert!(bad.validate().is_err(), "{bad:?}");
+        let Err(refused) = bad.validate() else {
+            panic!("{bad:?} was accepted")
+        };
+        assert!(refused.is_bad_input(), "{bad:?}: {refused}");
     }
     assert!(ok.validate().is_ok());
     assert!(ZoomConfig::seeds().validate().is_ok());
+    // `zoom --seeds --fps 60`: the seeds' sizes, the flag's frame rate.
+    let fast = ZoomConfig { fps: 60, ..ok }.at_seeds_size();
+    assert_eq!(
+        fast,
+        ZoomConfig {
+            fps: 60,
+            ..ZoomConfig::seeds()
+        }
+    );
 }

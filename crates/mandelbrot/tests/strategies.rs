@@ -1,8 +1,11 @@
 //! Every strategy gives bit-identical counts, on several views and awkward sizes.
 
+use std::path::Path;
 use std::time::Duration;
 
+use mandelbrot::compare;
 use mandelbrot::escape::{escape_count, escape_count_complex};
+use mandelbrot::run::{self, RenderReport, RunError};
 use mandelbrot::simd::{self, Kernel};
 use mandelbrot::strategies::{self, Counts, Scheduling};
 use mandelbrot::{Params, Strategy, View};
@@ -186,4 +189,106 @@ fn band_tasks_cover_every_row_once() {
         }
         assert_eq!(next, h);
     }
+}
+
+const EXE: &str = env!("CARGO_BIN_EXE_mandelbrot");
+
+#[test]
+fn a_render_report_counts_what_was_computed() {
+    testkit::deadline(Duration::from_secs(60), || {
+        let params = Params::new(View::seeds(40, 30), 40, 30, 100).unwrap();
+        let exe = Path::new(EXE);
+        let reference = run::render(&params, Strategy::Sequential, 2, exe).unwrap();
+        for strategy in [Strategy::Smart, Strategy::Processes] {
+            let rendering = run::render(&params, strategy, 2, exe).unwrap();
+            assert_eq!(rendering.counts, reference.counts, "{strategy}");
+            let report = RenderReport::new(strategy, &params, 2, &rendering);
+            assert_eq!(report.total_iterations, reference.counts.total_iterations());
+            assert_eq!(
+                report.computed_iterations + report.skipped_iterations,
+                report.total_iterations
+            );
+            let json = serde_json::to_value(&report).unwrap();
+            assert_eq!(json["strategy"], strategy.name());
+            assert_eq!(json["width"], 40);
+            assert!(
+                json.get("per_worker").is_none(),
+                "busy times are for people"
+            );
+            let text = report.to_string();
+            assert!(
+                text.starts_with(&format!("{strategy} 40×30, max_iter 100: ")),
+                "{text}"
+            );
+            assert_eq!(
+                text.contains("busy time per worker"),
+                strategy == Strategy::Processes
+            );
+        }
+    });
+}
+
+#[test]
+fn processes_that_cannot_start_are_an_error() {
+    let params = Params::new(View::seeds(8, 8), 8, 8, 10).unwrap();
+    let missing = Path::new("/nonexistent/mandelbrot");
+    let err = run::render(&params, Strategy::Processes, 2, missing).unwrap_err();
+    assert!(matches!(err, RunError::Start(_)), "{err}");
+}
+
+#[test]
+fn the_comparison_checks_every_strategy_against_sequential() {
+    testkit::deadline(Duration::from_secs(60), || {
+        let params = Params::new(View::seeds(48, 32), 48, 32, 200).unwrap();
+        let comparison = compare::compare(&params, 2, 2, Path::new(EXE));
+        let strategies: Vec<Strategy> = comparison.rows.iter().map(|r| r.strategy).collect();
+        assert_eq!(strategies, Strategy::ALL);
+        for row in &comparison.rows {
+            let timing = row.outcome.as_ref().unwrap();
+            assert!(timing.identical, "{}", row.strategy);
+        }
+        comparison.verdict().unwrap();
+        let text = comparison.to_string();
+        testkit::assert_says(
+            &text,
+            &["48×32 pixels", "threads-interleaved", "work balance"],
+        );
+        assert!(!text.contains("NO"), "{text}");
+
+        // A strategy whose counts differ is a bug the verdict reports.
+        let mut broken = comparison.clone();
+        broken.rows[3].outcome.as_mut().unwrap().identical = false;
+        let err = broken.verdict().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "rayon gave different counts from sequential: a bug"
+        );
+        assert!(broken.to_string().contains(" NO "));
+    });
+}
+
+#[test]
+fn the_comparison_explains_why_bands_balance_badly() {
+    let params = Params::new(View::seeds(64, 64), 64, 64, 100).unwrap();
+    let comparison = compare::compare(&params, 1, 1, Path::new("/nonexistent/mandelbrot"));
+    let skipped = comparison.rows.last().unwrap();
+    assert_eq!(skipped.strategy, Strategy::Processes);
+    assert!(
+        skipped.outcome.is_err(),
+        "no worker binary: the row says why"
+    );
+    comparison.verdict().unwrap();
+    let balance = comparison.balance();
+    assert_eq!(
+        balance.iter().map(|b| b.workers).collect::<Vec<_>>(),
+        compare::BALANCE_WORKERS
+    );
+    for b in &balance {
+        assert!(b.bands >= b.interleaved, "{b}");
+    }
+    assert!(
+        balance[1].bands > 1.5,
+        "the set is in the middle rows: {}",
+        balance[1]
+    );
 }

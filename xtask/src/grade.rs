@@ -36,10 +36,10 @@ use std::process::ExitCode;
 #[derive(clap::Args)]
 pub struct Args {
     /// Lessons to grade (default: every lesson with graded tests).
-    lessons: Vec<String>,
+    pub(crate) lessons: Vec<String>,
     /// Grade the reference solutions instead of src/exercises.rs.
     #[arg(long, conflicts_with = "fork")]
-    solutions: bool,
+    pub(crate) solutions: bool,
     /// Exit with a non-zero code if the total is below this many points.
     #[arg(long, value_name = "POINTS")]
     min_score: Option<u32>,
@@ -49,23 +49,20 @@ pub struct Args {
     /// Teacher's mode: grade a scratch copy of this checkout with only the students'
     /// src/exercises.rs files taken from this fork (a path or a git URL).
     #[arg(long, value_name = "PATH_OR_GIT_URL")]
-    fork: Option<String>,
+    pub(crate) fork: Option<String>,
     /// Folder for report.json and report.md.
     #[arg(long, default_value = "target/grade")]
-    out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Tests run at once (default: the number of cores).
     #[arg(long)]
     jobs: Option<usize>,
     /// Hint levels shown for a test that did not pass: 1 says where to look, 2 also names the tool.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
-    hints: u8,
+    pub(crate) hints: u8,
     /// How graded tests are confined: every layer this machine allows (auto), all of them or
     /// no grading (require), or none but the time limit (off, for debugging).
     #[arg(long, value_enum, default_value = "auto")]
-    sandbox: sandbox::Mode,
-    /// A whole class (see `cargo xtask grade --help`).
-    #[command(flatten)]
-    class: crate::class::ClassArgs,
+    pub(crate) sandbox: sandbox::Mode,
 }
 
 /// Where a workspace is graded: where cargo runs, where its files are, where it builds.
@@ -133,20 +130,6 @@ pub fn grade_lesson(
 /// Grades and reports.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let root = workspace::root();
-    if let Some(roster) = &args.class.class {
-        if args.fork.is_some() || args.solutions || !args.lessons.is_empty() {
-            bail!(
-                "--class grades every lesson of every fork of the roster: it takes no lessons, --fork or --solutions"
-            );
-        }
-        let out = if args.out == Path::new("target/grade") {
-            root.join("target/grade/class")
-        } else {
-            root.join(&args.out)
-        };
-        let sandbox = new_sandbox(args.sandbox, &root, &root)?;
-        return crate::class::run(roster, &args.class, &out, usize::from(args.hints), &sandbox);
-    }
     if let Some(reference) = &args.tests_from {
         let changed = sources::restore_grading_files(&root, reference)?;
         if changed.is_empty() {
@@ -332,7 +315,11 @@ fn grade_built(
 
 /// The sandbox of a run that builds in `build_root` (this checkout, or a fork's scratch copy
 /// inside its target folder): its tests may read both. Says which layers are in force.
-fn new_sandbox(mode: sandbox::Mode, root: &Path, build_root: &Path) -> anyhow::Result<Sandbox> {
+pub(crate) fn new_sandbox(
+    mode: sandbox::Mode,
+    root: &Path,
+    build_root: &Path,
+) -> anyhow::Result<Sandbox> {
     let target = root.join("target");
     let confinement = Sandbox::new(
         mode,
@@ -680,20 +667,23 @@ mod tests {
 
     /// The grader's fixture crate, its graded tests built (the stub side), and a sandbox for it.
     fn fixture(mode: sandbox::Mode) -> (PathBuf, PathBuf, Sandbox) {
+        let (fixture, target, built) = build_fixture(Variant::Student);
+        let exe = built.expect("the fixture's stub side compiles");
+        let sandbox = Sandbox::new(
+            mode,
+            &[&workspace::root(), &target],
+            &target.join("sandbox"),
+        );
+        (fixture, exe, sandbox.unwrap())
+    }
+
+    /// The grader's fixture crate, its target folder, and the build of its `variant`.
+    fn build_fixture(variant: Variant) -> (PathBuf, PathBuf, Result<PathBuf, String>) {
         let root = workspace::root();
         let fixture = root.join("xtask/fixtures/grader");
         let target = root.join("target/grader-fixture");
-        let exe = runner::build(
-            &fixture,
-            &target,
-            "fixture",
-            Variant::Student,
-            runner::BUILD_LIMIT,
-        )
-        .unwrap()
-        .expect("the fixture's stub side compiles");
-        let sandbox = Sandbox::new(mode, &[&root, &target], &target.join("sandbox")).unwrap();
-        (fixture, exe, sandbox)
+        let built = runner::build(&fixture, &target, "fixture", variant, runner::BUILD_LIMIT);
+        (fixture, target, built.unwrap())
     }
 
     /// Runs the fixture's tests `names`, 4 at a time, each with a time limit of 2 s.
@@ -950,18 +940,8 @@ mod tests {
 
     #[test]
     fn a_compile_error_is_reported_with_the_compiler_message() {
-        let root = workspace::root();
-        let fixture = root.join("xtask/fixtures/grader");
-        let target = root.join("target/grader-fixture");
-        let message = runner::build(
-            &fixture,
-            &target,
-            "fixture",
-            Variant::Solutions,
-            runner::BUILD_LIMIT,
-        )
-        .unwrap()
-        .expect_err("the fixture's solutions do not compile");
+        let (_, _, built) = build_fixture(Variant::Solutions);
+        let message = built.expect_err("the fixture's solutions do not compile");
         assert!(message.contains("mismatched types"), "{message}");
         let specs = [spec("passes", 2)];
         let manifest = Manifest {
