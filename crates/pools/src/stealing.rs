@@ -13,7 +13,7 @@
 //!   (FIFO: the oldest job, often the biggest piece of a divided task), so owner and thief rarely
 //!   meet.
 //!
-//! A worker looks for its next job in that order ([`find_job`]): its own deque, then a batch
+//! A worker looks for its next job in that order (`find_job`): its own deque, then a batch
 //! from the injector (about half of it, at most 32, moved into its own deque at once, so the
 //! next jobs come from there), then one job stolen from another worker. Only when all three are empty does it
 //! go to sleep, and only then does `execute` pay for waking it ([`crate::sleepers`]).
