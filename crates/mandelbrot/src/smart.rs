@@ -49,6 +49,9 @@ use crate::simd::{self, Cycles, Kernel};
 /// "Why a margin".
 pub const ATTRACTION: f64 = 0.999;
 
+/// How the kernel treats orbits that come back to an earlier state: see the module's "Cycles".
+const CYCLES: Cycles = Cycles::Skip;
+
 /// The bounding box of the main cardioid and the period-2 bulb: `x` from the bulb's left end
 /// to the cardioid's right, `|y|` up to the cardioid's `3√3/8`, rounded up.
 const BOX_X: (f64, f64) = (-1.25, 0.375);
@@ -176,8 +179,8 @@ fn copy_mirrors(sources: &[Option<usize>], width: usize, out: &mut [u32]) -> (us
     (rows, sum)
 }
 
-/// Renders row `i` into `out`: runs of pixels to compute go to the kernel as they are, runs
-/// of pixels inside the main cardioid or bulb get `max_iter`. Returns (pixels skipped,
+/// Renders row `i` into `out`: pixels inside the main cardioid or bulb get `max_iter`, the
+/// others go to the kernel together, gathered into one run. Returns (pixels skipped,
 /// iterations skipped).
 fn render_row(kernel: Kernel, params: &Params, i: usize, out: &mut [u32]) -> (u64, u64) {
     let cy = params.y_of(i);
@@ -190,25 +193,29 @@ fn render_row(kernel: Kernel, params: &Params, i: usize, out: &mut [u32]) -> (u6
         let first = |past: &dyn Fn(f64) -> bool| first_column(params, out.len(), past);
         first(&|x| x >= BOX_X.0)..first(&|x| x > BOX_X.1)
     };
-    let inside = |j: usize| tested.contains(&j) && in_main_bulbs(params.x_of(j), cy);
-    let (mut pixels, mut in_cycles) = (0, 0);
-    let mut j = 0;
-    while j < out.len() {
-        let start = j;
-        while j < out.len() && !inside(j) {
-            j += 1;
-        }
-        if j > start {
-            let span = &mut out[start..j];
-            in_cycles += simd::render_span(kernel, params, i, start, Cycles::Skip, span);
-        }
-        let start = j;
-        while j < out.len() && inside(j) {
-            j += 1;
-        }
-        out[start..j].fill(max_iter);
-        pixels += (j - start) as u64;
+    if tested.is_empty() {
+        let in_cycles = simd::render_span(kernel, params, i, 0, CYCLES, out);
+        return (0, in_cycles);
     }
+    let inside = |j: usize| tested.contains(&j) && in_main_bulbs(params.x_of(j), cy);
+    // The pixels left to compute, gathered into one run: the cardioid cuts a row into pieces,
+    // and the kernel keeps its lanes full only on long runs.
+    let (columns, xs): (Vec<usize>, Vec<f64>) = (0..out.len())
+        .filter(|&j| {
+            let skip = inside(j);
+            if skip {
+                out[j] = max_iter;
+            }
+            !skip
+        })
+        .map(|j| (j, params.x_of(j)))
+        .unzip();
+    let mut counts = vec![0; xs.len()];
+    let in_cycles = simd::render_points(kernel, &xs, cy, max_iter, CYCLES, &mut counts);
+    for (&j, &count) in columns.iter().zip(&counts) {
+        out[j] = count;
+    }
+    let pixels = (out.len() - xs.len()) as u64;
     (pixels, in_cycles + pixels * u64::from(max_iter))
 }
 
