@@ -28,6 +28,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .filter(|s| !args.skip.iter().any(|k| k == s))
     {
+        let step_start = Instant::now();
         let result = match step {
             "lessons" => lesson_table(),
             "fmt" => fmt(),
@@ -41,6 +42,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             eprintln!("\nxtask check: step `{step}` failed: {err:#}");
             return Ok(ExitCode::FAILURE);
         }
+        // Each step's time, so a slow CI run says where its minutes went.
+        println!(
+            "xtask check: step `{step}` took {:.0?}",
+            step_start.elapsed()
+        );
     }
     println!("\nxtask check: all steps passed in {:.0?}", start.elapsed());
     Ok(ExitCode::SUCCESS)
