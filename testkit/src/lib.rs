@@ -6,7 +6,7 @@
 //!
 //! Concurrency is observed, never timed: [`Together`] only lets work through when enough
 //! threads run it at once, and [`cpu_time_of`] tells a thread that sleeps while it waits from one
-//! that spins.
+//! that spins. A probe the test controls records what it sees in a [`Watch`] and waits on it.
 //!
 //! A lesson's binary is run from its tests through [`cli::Bin`]: under a deadline, with its exit
 //! code and its error messages checked against the one policy every lesson's binary follows.
@@ -18,9 +18,11 @@ pub mod cli;
 pub mod cpu;
 pub mod grading;
 pub mod together;
+pub mod watch;
 
 pub use cpu::{cpu_time_of, thread_cpu_time};
 pub use together::Together;
+pub use watch::Watch;
 
 use std::sync::mpsc;
 use std::thread;

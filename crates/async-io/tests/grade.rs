@@ -15,15 +15,15 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::ops::Range;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use async_io::exercises::*;
 use async_io::gauge::Gauge;
 use async_io::server::Answer;
-use testkit::deadline;
+use testkit::{Watch, deadline};
 use tokio::runtime::{Builder, Runtime};
 use tokio::sync::{mpsc, watch};
 use tokio::time::timeout;
@@ -80,7 +80,7 @@ enum Reply {
     /// Closes the connection without an answer: the client's `get` fails.
     Close,
     /// Answers nothing until the client hangs up (counted in `hung_up`). If it has not within
-    /// [`PATIENCE`], marks the log `gave_up` and answers after all.
+    /// [`PATIENCE`], gives up (see [`Watch::give_up`]) and answers after all.
     HoldUntilHangUp,
 }
 
@@ -97,62 +97,10 @@ struct Seen {
     hung_up: usize,
     /// What the test's own code noted (a digest that ran, say).
     notes: Vec<String>,
-    /// Whether something the server waited for never happened.
-    gave_up: bool,
 }
 
-#[derive(Default)]
-struct Log {
-    seen: Mutex<Seen>,
-    changed: Condvar,
-}
-
-impl Log {
-    fn lock(&self) -> MutexGuard<'_, Seen> {
-        self.seen
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-    }
-
-    fn update(&self, change: impl FnOnce(&mut Seen)) {
-        change(&mut self.lock());
-        self.changed.notify_all();
-    }
-
-    /// The server's side: waits until `done` holds, for at most [`PATIENCE`]. The first wait
-    /// that runs out marks the log `gave_up`, and every wait after it returns at once, so a wrong
-    /// answer fails quickly.
-    fn wait_until(&self, done: impl Fn(&Seen) -> bool) {
-        let seen = self.lock();
-        let (mut seen, _) = self
-            .changed
-            .wait_timeout_while(seen, PATIENCE, |s| !done(s) && !s.gave_up)
-            .unwrap_or_else(|poison| poison.into_inner());
-        if !done(&seen) && !seen.gave_up {
-            seen.gave_up = true;
-            self.changed.notify_all();
-        }
-    }
-
-    /// The test's side: whether `done` comes to hold within [`PATIENCE`] (it stops waiting when
-    /// the server gave up, since the test fails then anyway).
-    fn eventually(&self, done: impl Fn(&Seen) -> bool) -> bool {
-        let seen = self.lock();
-        let (seen, _) = self
-            .changed
-            .wait_timeout_while(seen, PATIENCE, |s| !done(s) && !s.gave_up)
-            .unwrap_or_else(|poison| poison.into_inner());
-        done(&seen)
-    }
-
-    fn gave_up(&self) -> bool {
-        self.lock().gave_up
-    }
-
-    fn peak(&self) -> usize {
-        self.lock().peak
-    }
-}
+/// The probe's record, which answers and the test wait on.
+type Log = Watch<Seen>;
 
 type Handler = dyn Fn(&Request, &Log) -> Reply + Send + Sync;
 
@@ -162,7 +110,10 @@ impl Probe {
         mirrors: usize,
         handler: impl Fn(&Request, &Log) -> Reply + Send + Sync + 'static,
     ) -> Probe {
-        let (log, stop) = (Arc::new(Log::default()), Arc::new(AtomicBool::new(false)));
+        let (log, stop) = (
+            Arc::new(Log::new(Seen::default(), PATIENCE)),
+            Arc::new(AtomicBool::new(false)),
+        );
         let handler: Arc<Handler> = Arc::new(handler);
         let mut probe = Probe {
             addrs: Vec::new(),
@@ -272,7 +223,7 @@ fn hold(stream: &TcpStream, log: &Log) -> Option<String> {
         log.update(|s| s.hung_up += 1);
         None
     } else {
-        log.update(|s| s.gave_up = true);
+        log.give_up();
         Some("held until the server gave up".into())
     }
 }
@@ -322,7 +273,7 @@ fn get_all_sends_every_request_at_once() {
             "the server answered no request until all {n} had arrived, and they never had: the \
              requests waited for each other"
         );
-        assert_eq!(probe.log.peak(), n, "requests in flight at once");
+        assert_eq!(probe.log.lock().peak, n, "requests in flight at once");
         assert_echoes(&paths, answers);
     });
 }
@@ -437,7 +388,7 @@ fn get_all_bounded_keeps_exactly_limit_in_flight() {
                 "limit = {limit}, but {limit} requests were never in flight together"
             );
             assert_eq!(
-                probe.log.peak(),
+                probe.log.lock().peak,
                 limit,
                 "the most requests in flight at once, with limit = {limit}"
             );
@@ -528,7 +479,7 @@ fn first_answer_asks_every_mirror_at_once_and_stops_the_others() {
         // would be dropped with the runtime, too late.
         let losers_hung_up = probe.log.eventually(|s| s.hung_up == mirrors - 1);
         assert_eq!(
-            probe.log.peak(),
+            probe.log.lock().peak,
             mirrors,
             "mirrors asked at once (mirror {winner} answers only when all {mirrors} have been \
              asked)"

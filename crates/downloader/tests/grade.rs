@@ -10,8 +10,8 @@
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -19,7 +19,7 @@ use downloader::LocalServer;
 use downloader::exercises::*;
 use downloader::name::{percent_decode, percent_encode};
 use downloader::weather;
-use testkit::deadline;
+use testkit::{Watch, deadline};
 
 // The grader counts a test as passed only on the proof this harness writes when the test
 // returns normally: every test starts with `let _pass = harness::start();`.
@@ -50,65 +50,22 @@ struct Probe {
 }
 
 /// What a probe saw: each request's target (path and query) and arrival, the requests in flight
-/// now and at most, the answers sent, and whether an answer gave up waiting.
+/// now and at most, the answers sent, (whether an answer gave up waiting is the [`Log`]'s).
 #[derive(Default)]
 struct Seen {
     arrivals: Vec<(String, Instant)>,
     in_flight: usize,
     peak: usize,
     answered: usize,
-    gave_up: bool,
 }
 
-#[derive(Default)]
-struct Log {
-    seen: Mutex<Seen>,
-    changed: Condvar,
-}
+/// The probe's record, which answers wait on.
+type Log = Watch<Seen>;
 
-impl Log {
-    fn lock(&self) -> MutexGuard<'_, Seen> {
-        self.seen
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-    }
-
-    fn update(&self, change: impl FnOnce(&mut Seen)) {
-        change(&mut self.lock());
-        self.changed.notify_all();
-    }
-
-    /// Waits until `done` holds, for at most [`PATIENCE`]. The first wait that runs out marks the
-    /// log `gave_up`, and every wait after it returns at once, so a wrong answer fails quickly.
-    fn wait_until(&self, done: impl Fn(&Seen) -> bool) {
-        let seen = self.lock();
-        if seen.gave_up {
-            return;
-        }
-        let (mut seen, _) = self
-            .changed
-            .wait_timeout_while(seen, PATIENCE, |s| !done(s) && !s.gave_up)
-            .unwrap_or_else(|poison| poison.into_inner());
-        if !done(&seen) {
-            seen.gave_up = true;
-            self.changed.notify_all();
-        }
-    }
-
-    /// Whether some answer waited in vain.
-    fn gave_up(&self) -> bool {
-        self.lock().gave_up
-    }
-
-    /// The most requests in flight at once.
-    fn peak(&self) -> usize {
-        self.lock().peak
-    }
-
+impl Seen {
     /// When the requests for `path` (with any query) arrived, in order.
     fn arrivals(&self, path: &str) -> Vec<Instant> {
-        self.lock()
-            .arrivals
+        self.arrivals
             .iter()
             .filter(|(target, _)| target.split('?').next() == Some(path))
             .map(|(_, at)| *at)
@@ -123,7 +80,10 @@ impl Probe {
     fn start(handler: impl Fn(&str, &Log) -> (u16, String) + Send + Sync + 'static) -> Probe {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let (log, stop) = (Arc::new(Log::default()), Arc::new(AtomicBool::new(false)));
+        let (log, stop) = (
+            Arc::new(Log::new(Seen::default(), PATIENCE)),
+            Arc::new(AtomicBool::new(false)),
+        );
         let handler: Arc<Handler> = Arc::new(handler);
         let acceptor = {
             let (log, stop) = (Arc::clone(&log), Arc::clone(&stop));
@@ -315,14 +275,14 @@ fn get_with_retry_retries_transient_failures_with_backoff() {
     let _pass = harness::start();
     deadline(LIMIT, || {
         // Fails three times with 503, then answers.
-        let probe = Probe::start(|_, log| match log.arrivals("/flaky").len() {
+        let probe = Probe::start(|_, log| match log.lock().arrivals("/flaky").len() {
             n @ 1..=3 => (503, format!("failure {n} of 3")),
             _ => (200, "ok after 3 failures".into()),
         });
         let base = Duration::from_millis(30);
         let body = get_with_retry(&agent(), &probe.url("/flaky"), 3, base).unwrap();
         assert_eq!(body, b"ok after 3 failures");
-        let arrivals = probe.log.arrivals("/flaky");
+        let arrivals = probe.log.lock().arrivals("/flaky");
         assert_eq!(arrivals.len(), 4, "3 failures + 1 success");
         // The server saw each retry at least the backoff after the answer before it.
         for (retry, pair) in arrivals.windows(2).enumerate() {
@@ -466,7 +426,7 @@ fn fetch_all_bounded_keeps_exactly_n_in_flight() {
                 "max_in_flight = {n}, but {n} requests were never in flight together"
             );
             assert_eq!(
-                probe.log.peak(),
+                probe.log.lock().peak,
                 n,
                 "peak requests in flight with max_in_flight = {n}"
             );
