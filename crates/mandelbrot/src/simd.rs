@@ -585,8 +585,10 @@ impl<const G: usize> Lanes<G> {
         }
     }
 
-    /// `steps` steps of every lane, each tested: a lane that escapes stops counting (its
-    /// `active` becomes 0).
+    /// Up to `steps` steps of every lane, each tested: a lane that escapes stops counting (its
+    /// `active` becomes 0). Stops early once every lane has escaped: neighbouring points of the
+    /// picture's outer region escape within a step or two of each other, and a group of them
+    /// would otherwise run all its tested steps for nothing (3% of `smart`'s time).
     #[inline(always)]
     fn run_tested(&mut self, steps: u32, active: &mut [u64; G], count: &mut [u64; G]) {
         for _ in 0..steps {
@@ -595,6 +597,9 @@ impl<const G: usize> Lanes<G> {
                 let inside = xx + yy <= 4.0;
                 active[l] = if inside { active[l] } else { 0 };
                 count[l] = count[l].wrapping_sub(active[l]);
+            }
+            if none_active(active) {
+                return;
             }
         }
     }

@@ -38,6 +38,7 @@
 //! bulb and has no mirror rows: `smart` is then `simd-rayon` plus the cost of looking (a check of
 //! each row against the bulbs' bounding box, and the cycle checks; measured in the README).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -58,14 +59,30 @@ const BOX_X: (f64, f64) = (-1.25, 0.375);
 const BOX_Y: f64 = 0.65;
 
 /// What [`render`] did not compute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Skipped {
     /// Rows copied from their mirror image.
-    pub mirrored_rows: usize,
+    pub mirrored_rows: Vec<usize>,
     /// Pixels (of the computed rows) inside the main cardioid or the period-2 bulb.
     pub pixels_in_bulbs: u64,
-    /// Iterations those pixels and rows would have cost: the sum of their counts.
-    pub iterations: u64,
+    /// Iterations those pixels would have cost, and those of the orbits caught in cycles.
+    pub bulbs_and_cycles: u64,
+}
+
+impl Skipped {
+    /// Every iteration skipped: those of the bulbs and the cycles, and the counts of the mirrored
+    /// rows, read from the finished picture `counts` (`width` columns). Adding them up is
+    /// bookkeeping for the report, not rendering: callers do it after they stop the clock, as
+    /// they count the total of any strategy.
+    pub fn iterations(&self, width: usize, counts: &[u32]) -> u64 {
+        let mirrored: u64 = self
+            .mirrored_rows
+            .iter()
+            .flat_map(|&i| &counts[i * width..(i + 1) * width])
+            .map(|&c| u64::from(c))
+            .sum();
+        self.bulbs_and_cycles + mirrored
+    }
 }
 
 /// Whether `c = cx + cy·i` is inside the main cardioid or the period-2 bulb with a margin: its
@@ -130,27 +147,24 @@ pub fn render(params: &Params, out: &mut [u32]) -> Skipped {
     let width = params.width();
     let sources = mirror_sources(params);
     let kernel = Kernel::best();
-    let (pixels_in_bulbs, bulb_iterations) = out
+    let (pixels_in_bulbs, bulbs_and_cycles) = out
         .par_chunks_mut(width)
         .enumerate()
         .filter(|(i, _)| sources[*i].is_none())
         .map(|(i, row)| render_row(kernel, params, i, row))
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    let (mirrored_rows, mirrored) = copy_mirrors(&sources, width, out);
+    copy_mirrors(&sources, width, out);
     Skipped {
-        mirrored_rows,
+        mirrored_rows: (0..sources.len())
+            .filter(|&i| sources[i].is_some())
+            .collect(),
         pixels_in_bulbs,
-        iterations: bulb_iterations + mirrored,
+        bulbs_and_cycles,
     }
 }
 
-/// Copies every mirror row from its source (a computed row: sources are first occurrences);
-/// returns how many rows were copied and the sum of their counts.
-fn copy_mirrors(sources: &[Option<usize>], width: usize, out: &mut [u32]) -> (usize, u64) {
-    let copy = |row: &mut [u32], original: &[u32]| {
-        row.copy_from_slice(original);
-        original.iter().map(|&c| u64::from(c)).sum::<u64>()
-    };
+/// Copies every mirror row from its source (a computed row: sources are first occurrences).
+fn copy_mirrors(sources: &[Option<usize>], width: usize, out: &mut [u32]) {
     // In parallel, the copies whose source lies before the first copy (all of them, when the
     // view is symmetric about the axis)...
     let first = sources
@@ -158,25 +172,38 @@ fn copy_mirrors(sources: &[Option<usize>], width: usize, out: &mut [u32]) -> (us
         .position(Option::is_some)
         .unwrap_or(sources.len());
     let (head, tail) = out.split_at_mut(first * width);
-    let (mut rows, mut sum) = tail
-        .par_chunks_mut(width)
+    tail.par_chunks_mut(width)
         .zip(&sources[first..])
-        .map(|(row, source)| match *source {
-            Some(s) if s < first => (1, copy(row, &head[s * width..(s + 1) * width])),
-            _ => (0, 0),
-        })
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        .for_each(|(row, source)| {
+            if let Some(s) = *source
+                && s < first
+            {
+                row.copy_from_slice(&head[s * width..(s + 1) * width]);
+            }
+        });
     // ...then the few left (rows repeated further down, in a deep zoom).
     for (i, source) in sources.iter().enumerate().skip(first) {
         if let Some(s) = *source
             && s >= first
         {
             let (before, from_i) = out.split_at_mut(i * width);
-            rows += 1;
-            sum += copy(&mut from_i[..width], &before[s * width..(s + 1) * width]);
+            from_i[..width].copy_from_slice(&before[s * width..(s + 1) * width]);
         }
     }
-    (rows, sum)
+}
+
+/// The pixels of one row left for the kernel, gathered. Each thread keeps its own from row to
+/// row, like the kernel's survivors: vectors allocated afresh for every row grow by copying and
+/// fault their pages in again, row after row.
+#[derive(Default)]
+struct Gathered {
+    columns: Vec<usize>,
+    xs: Vec<f64>,
+    counts: Vec<u32>,
+}
+
+thread_local! {
+    static GATHERED: RefCell<Gathered> = RefCell::default();
 }
 
 /// Renders row `i` into `out`: pixels inside the main cardioid or bulb get `max_iter`, the
@@ -197,26 +224,29 @@ fn render_row(kernel: Kernel, params: &Params, i: usize, out: &mut [u32]) -> (u6
         let in_cycles = simd::render_span(kernel, params, i, 0, CYCLES, out);
         return (0, in_cycles);
     }
-    let inside = |j: usize| tested.contains(&j) && in_main_bulbs(params.x_of(j), cy);
     // The pixels left to compute, gathered into one run: the cardioid cuts a row into pieces,
     // and the kernel keeps its lanes full only on long runs.
-    let (columns, xs): (Vec<usize>, Vec<f64>) = (0..out.len())
-        .filter(|&j| {
-            let skip = inside(j);
-            if skip {
-                out[j] = max_iter;
+    GATHERED.with_borrow_mut(|left| {
+        left.columns.clear();
+        left.xs.clear();
+        for (j, count) in out.iter_mut().enumerate() {
+            let x = params.x_of(j);
+            if tested.contains(&j) && (in_period2_bulb(x, cy) || in_main_cardioid(x, cy)) {
+                *count = max_iter;
+            } else {
+                left.columns.push(j);
+                left.xs.push(x);
             }
-            !skip
-        })
-        .map(|j| (j, params.x_of(j)))
-        .unzip();
-    let mut counts = vec![0; xs.len()];
-    let in_cycles = simd::render_points(kernel, &xs, cy, max_iter, CYCLES, &mut counts);
-    for (&j, &count) in columns.iter().zip(&counts) {
-        out[j] = count;
-    }
-    let pixels = (out.len() - xs.len()) as u64;
-    (pixels, in_cycles + pixels * u64::from(max_iter))
+        }
+        left.counts.resize(left.xs.len(), 0);
+        let in_cycles =
+            simd::render_points(kernel, &left.xs, cy, max_iter, CYCLES, &mut left.counts);
+        for (&j, &count) in left.columns.iter().zip(&left.counts) {
+            out[j] = count;
+        }
+        let pixels = (out.len() - left.xs.len()) as u64;
+        (pixels, in_cycles + pixels * u64::from(max_iter))
+    })
 }
 
 /// The first of `width` columns whose `x` is `past` a bound (`past` is false, then true, along

@@ -186,7 +186,7 @@ impl Rendering {
 /// For [`Strategy::Processes`], which needs a process pool: use [`crate::processes::render`].
 pub fn render(params: &Params, strategy: Strategy, threads: usize) -> Rendering {
     let mut counts = Counts::zeros(params);
-    let mut skipped_iterations = 0;
+    let mut skipped = None;
     let start = Instant::now();
     let per_worker = match strategy {
         Strategy::Sequential => {
@@ -208,13 +208,15 @@ pub fn render(params: &Params, strategy: Strategy, threads: usize) -> Rendering 
             Vec::new()
         }
         Strategy::Smart => {
-            skipped_iterations = smart::render(params, &mut counts.data).iterations;
+            skipped = Some(smart::render(params, &mut counts.data));
             Vec::new()
         }
         Strategy::Processes => panic!("the processes strategy needs a pool: use processes::render"),
     };
+    let elapsed = start.elapsed();
+    let skipped_iterations = skipped.map_or(0, |s| s.iterations(params.width(), &counts.data));
     Rendering {
-        elapsed: start.elapsed(),
+        elapsed,
         counts,
         per_worker,
         skipped_iterations,

@@ -81,10 +81,10 @@ fn mirrored_rows_are_counted_as_skipped() {
     let params = Params::new(View::new(-4.0, -3.0, -1.0, 1.0).unwrap(), 3, 8, 50).unwrap();
     let mut counts = vec![0; params.pixels()];
     let skipped = smart::render(&params, &mut counts);
-    assert_eq!(skipped.mirrored_rows, 3);
+    assert_eq!(skipped.mirrored_rows, [5, 6, 7]);
     assert_eq!(skipped.pixels_in_bulbs, 0);
     let mirrored: u64 = counts[5 * 3..].iter().map(|&c| u64::from(c)).sum();
-    assert_eq!(skipped.iterations, mirrored);
+    assert_eq!(skipped.iterations(3, &counts), mirrored);
 }
 
 #[test]
