@@ -46,7 +46,10 @@ use std::cell::RefCell;
 use crate::params::Params;
 
 /// Steps of the first pass over all the points: most pixels outside the set escape within it.
-pub const FIRST_PASS: u32 = 16;
+///
+/// Each later pass costs a repacking of its points; 64 measured 2–3% faster than 16 or 32 on
+/// both the whole seeds' view and `smart`'s border points.
+pub const FIRST_PASS: u32 = 64;
 
 /// How much longer each pass is than the one before.
 pub const PASS_GROWTH: u32 = 4;
@@ -58,8 +61,9 @@ pub const PASS_GROWTH: u32 = 4;
 pub const BLOCK: u32 = 16;
 
 /// Steps tested one by one at the start of the first pass: most points outside the set escape
-/// within a few steps, and an untested block there would only be rolled back.
-pub const FIRST_TESTED: u32 = 8;
+/// within a few steps, and an untested block there would only be rolled back. (A group whose
+/// lanes have all escaped stops there; 16 measured 2% faster than 8.)
+pub const FIRST_TESTED: u32 = 16;
 
 /// Steps tested one by one at the start of each later pass.
 pub const PASS_TESTED: u32 = 4;
@@ -305,6 +309,14 @@ impl Survivors {
         self.zy.clear();
     }
 
+    /// Room for `more` pushes, made before a group's loop over its lanes so that no push in it
+    /// reallocates.
+    fn reserve(&mut self, more: usize) {
+        self.index.reserve(more);
+        self.zx.reserve(more);
+        self.zy.reserve(more);
+    }
+
     fn push(&mut self, index: usize, zx: f64, zy: f64) {
         self.index.push(index);
         self.zx.push(zx);
@@ -350,12 +362,11 @@ fn points<const G: usize, const CYCLES: bool, X: Fn(usize) -> f64>(
             next_pass.clear();
             let alive = &*this_pass;
             for start in (0..alive.index.len()).step_by(G) {
-                let point = |l: usize| {
-                    let (k, i) = (start + l, alive.index[start + l]);
-                    (i, x(i), alive.zx[k], alive.zy[k])
-                };
-                let used = (alive.index.len() - start).min(G);
-                pass.group::<G, CYCLES>(used, point, out, next_pass);
+                let end = (start + G).min(alive.index.len());
+                let index = &alive.index[start..end];
+                let (zx, zy) = (&alive.zx[start..end], &alive.zy[start..end]);
+                let point = |l: usize| (index[l], x(index[l]), zx[l], zy[l]);
+                pass.group::<G, CYCLES>(end - start, point, out, next_pass);
             }
             std::mem::swap(this_pass, next_pass);
         }
@@ -394,6 +405,7 @@ impl Pass {
         let lanes = Lanes::new(cx, self.cy, zx, zy);
         let end = group::<G, CYCLES>(lanes, self.from, self.to, self.max_iter);
         self.skipped += end.in_cycles;
+        survivors.reserve(G);
         for l in 0..used {
             let count = end.count[l];
             if count == u64::from(self.to) && self.to < self.max_iter {
