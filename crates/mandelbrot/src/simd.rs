@@ -671,7 +671,9 @@ mod tests {
             points.extend([(root2, root2 - tiny), (0.0, 2.0 - tiny), (0.0, 2.0 + tiny)]);
         }
         for kernel in Kernel::available() {
-            for max_iter in [1, 3, 4, 5, 15, 16, 17, 20, 21, 36, 37, 300] {
+            for max_iter in [
+                1, 3, 4, 5, 15, 16, 17, 20, 21, 36, 37, 63, 64, 65, 80, 81, 257, 300,
+            ] {
                 let check = |xs: &[f64], cy: f64| {
                     let mut got = vec![0; xs.len()];
                     let want: Vec<u32> =
