@@ -225,14 +225,20 @@ fn render_row(kernel: Kernel, params: &Params, i: usize, out: &mut [u32]) -> (u6
         return (0, in_cycles);
     }
     // The pixels left to compute, gathered into one run: the cardioid cuts a row into pieces,
-    // and the kernel keeps its lanes full only on long runs.
+    // and the kernel keeps its lanes full only on long runs. The columns left and right of the
+    // box come first, whole (copied in and out in one go); then those of the box outside the
+    // shapes, each with its column.
+    let (width, (start, end)) = (out.len(), (tested.start, tested.end));
+    let outside = start + (width - end);
     GATHERED.with_borrow_mut(|left| {
-        left.columns.clear();
         left.xs.clear();
-        for (j, count) in out.iter_mut().enumerate() {
+        left.xs
+            .extend((0..start).chain(end..width).map(|j| params.x_of(j)));
+        left.columns.clear();
+        for j in tested {
             let x = params.x_of(j);
-            if tested.contains(&j) && (in_period2_bulb(x, cy) || in_main_cardioid(x, cy)) {
-                *count = max_iter;
+            if in_period2_bulb(x, cy) || in_main_cardioid(x, cy) {
+                out[j] = max_iter;
             } else {
                 left.columns.push(j);
                 left.xs.push(x);
@@ -241,10 +247,13 @@ fn render_row(kernel: Kernel, params: &Params, i: usize, out: &mut [u32]) -> (u6
         left.counts.resize(left.xs.len(), 0);
         let in_cycles =
             simd::render_points(kernel, &left.xs, cy, max_iter, CYCLES, &mut left.counts);
-        for (&j, &count) in left.columns.iter().zip(&left.counts) {
+        let (counts, in_box) = left.counts.split_at(outside);
+        out[..start].copy_from_slice(&counts[..start]);
+        out[end..].copy_from_slice(&counts[start..]);
+        for (&j, &count) in left.columns.iter().zip(in_box) {
             out[j] = count;
         }
-        let pixels = (out.len() - left.xs.len()) as u64;
+        let pixels = (width - left.xs.len()) as u64;
         (pixels, in_cycles + pixels * u64::from(max_iter))
     })
 }
