@@ -258,17 +258,21 @@ fn on_kernel<const CYCLES: bool, X: Fn(usize) -> f64>(
         kernel.is_available(),
         "{kernel:?} is not supported by this CPU"
     );
-    match kernel {
-        Kernel::Portable => points::<PORTABLE_LANES, CYCLES, X>(x, cy, max_iter, out),
+    // The survivors are borrowed here, outside the kernels: the kernel's loops must be inlined
+    // into the `#[target_feature]` function, and a closure handed to `LocalKey::with` inside it
+    // is a separate function, compiled for the baseline target (which made the AVX2 kernel run
+    // SSE2 code, no faster than the portable one).
+    SURVIVORS.with_borrow_mut(|passes| match kernel {
+        Kernel::Portable => points::<PORTABLE_LANES, CYCLES, X>(x, cy, max_iter, out, passes),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `is_available` (asserted above) detected AVX2 on this CPU.
-        Kernel::Avx2 => unsafe { x86::points_avx2::<CYCLES, X>(x, cy, max_iter, out) },
+        Kernel::Avx2 => unsafe { x86::points_avx2::<CYCLES, X>(x, cy, max_iter, out, passes) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `is_available` (asserted above) detected AVX-512F on this CPU.
-        Kernel::Avx512 => unsafe { x86::points_avx512::<CYCLES, X>(x, cy, max_iter, out) },
+        Kernel::Avx512 => unsafe { x86::points_avx512::<CYCLES, X>(x, cy, max_iter, out, passes) },
         #[cfg(not(target_arch = "x86_64"))]
         _ => unreachable!("only the portable kernel exists off x86-64"),
-    }
+    })
 }
 
 /// The x86-64 kernels: the generic code below, compiled with wider vectors enabled.
@@ -278,28 +282,30 @@ fn on_kernel<const CYCLES: bool, X: Fn(usize) -> f64>(
 /// the feature it would execute an illegal instruction.
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::{AVX2_LANES, AVX512_LANES, points};
+    use super::{AVX2_LANES, AVX512_LANES, Passes, points};
 
     /// [`points`] with AVX2: 4 lanes per vector.
     #[target_feature(enable = "avx2")]
-    pub fn points_avx2<const CYCLES: bool, X: Fn(usize) -> f64>(
+    pub(super) fn points_avx2<const CYCLES: bool, X: Fn(usize) -> f64>(
         x: X,
         cy: f64,
         max_iter: u32,
         out: &mut [u32],
+        passes: &mut Passes,
     ) -> u64 {
-        points::<AVX2_LANES, CYCLES, X>(x, cy, max_iter, out)
+        points::<AVX2_LANES, CYCLES, X>(x, cy, max_iter, out, passes)
     }
 
     /// [`points`] with AVX-512F: 8 lanes per vector.
     #[target_feature(enable = "avx512f")]
-    pub fn points_avx512<const CYCLES: bool, X: Fn(usize) -> f64>(
+    pub(super) fn points_avx512<const CYCLES: bool, X: Fn(usize) -> f64>(
         x: X,
         cy: f64,
         max_iter: u32,
         out: &mut [u32],
+        passes: &mut Passes,
     ) -> u64 {
-        points::<AVX512_LANES, CYCLES, X>(x, cy, max_iter, out)
+        points::<AVX512_LANES, CYCLES, X>(x, cy, max_iter, out, passes)
     }
 }
 
@@ -334,11 +340,14 @@ impl Survivors {
     }
 }
 
+/// The survivors of this pass and of the next.
+type Passes = (Survivors, Survivors);
+
 thread_local! {
     /// Each thread's survivors of this pass and of the next, kept from row to row. Allocating
     /// them afresh for every row made the allocator give the pages back to the system and fault
     /// them in again, row after row: a quarter of the render time with two threads.
-    static SURVIVORS: RefCell<(Survivors, Survivors)> = RefCell::default();
+    static SURVIVORS: RefCell<Passes> = RefCell::default();
 }
 
 /// Renders the points in passes of growing length: the first pass runs every point for
@@ -352,46 +361,45 @@ fn points<const G: usize, const CYCLES: bool, X: Fn(usize) -> f64>(
     cy: f64,
     max_iter: u32,
     out: &mut [u32],
+    (this_pass, next_pass): &mut Passes,
 ) -> u64 {
-    SURVIVORS.with_borrow_mut(|(this_pass, next_pass)| {
-        let mut pass = Pass {
-            from: 0,
-            to: FIRST_PASS.min(max_iter),
-            max_iter,
-            cy,
-            skipped: 0,
-        };
-        // The first pass takes the points in order, straight from `x`.
-        this_pass.clear();
-        let n = out.len();
-        for start in (0..n).step_by(G) {
-            let point = |l: usize| (start + l, x(start + l), 0.0, 0.0);
-            pass.group::<G, CYCLES>((n - start).min(G), point, out, this_pass);
+    let mut pass = Pass {
+        from: 0,
+        to: FIRST_PASS.min(max_iter),
+        max_iter,
+        cy,
+        skipped: 0,
+    };
+    // The first pass takes the points in order, straight from `x`.
+    this_pass.clear();
+    let n = out.len();
+    for start in (0..n).step_by(G) {
+        let point = |l: usize| (start + l, x(start + l), 0.0, 0.0);
+        pass.group::<G, CYCLES>((n - start).min(G), point, out, this_pass);
+    }
+    while !this_pass.index.is_empty() {
+        (pass.from, pass.to) = (
+            pass.to,
+            pass.to
+                .saturating_mul(if CYCLES {
+                    PASS_GROWTH_CYCLES
+                } else {
+                    PASS_GROWTH
+                })
+                .min(max_iter),
+        );
+        next_pass.clear();
+        let alive = &*this_pass;
+        for start in (0..alive.index.len()).step_by(G) {
+            let end = (start + G).min(alive.index.len());
+            let index = &alive.index[start..end];
+            let (zx, zy) = (&alive.zx[start..end], &alive.zy[start..end]);
+            let point = |l: usize| (index[l], x(index[l]), zx[l], zy[l]);
+            pass.group::<G, CYCLES>(end - start, point, out, next_pass);
         }
-        while !this_pass.index.is_empty() {
-            (pass.from, pass.to) = (
-                pass.to,
-                pass.to
-                    .saturating_mul(if CYCLES {
-                        PASS_GROWTH_CYCLES
-                    } else {
-                        PASS_GROWTH
-                    })
-                    .min(max_iter),
-            );
-            next_pass.clear();
-            let alive = &*this_pass;
-            for start in (0..alive.index.len()).step_by(G) {
-                let end = (start + G).min(alive.index.len());
-                let index = &alive.index[start..end];
-                let (zx, zy) = (&alive.zx[start..end], &alive.zy[start..end]);
-                let point = |l: usize| (index[l], x(index[l]), zx[l], zy[l]);
-                pass.group::<G, CYCLES>(end - start, point, out, next_pass);
-            }
-            std::mem::swap(this_pass, next_pass);
-        }
-        pass.skipped
-    })
+        std::mem::swap(this_pass, next_pass);
+    }
+    pass.skipped
 }
 
 /// One pass: steps `from..to` for every point still going.
@@ -439,6 +447,11 @@ impl Pass {
 }
 
 /// Where a group's lanes stand after [`group`].
+///
+/// Aligned to a cache line: whole vectors are written into it and read back, and a vector that
+/// straddles two lines costs two accesses (3% of `smart`'s time when the stack frame happened
+/// to place it across lines).
+#[repr(align(64))]
 struct GroupEnd<const G: usize> {
     /// Each lane's count: its escape count if it escaped, `max_iter` if it was caught in a cycle
     /// (`CYCLES` only), the pass's end if it is still going.
