@@ -377,17 +377,13 @@ fn points<const G: usize, const CYCLES: bool, X: Fn(usize) -> f64>(
         let point = |l: usize| (start + l, x(start + l), 0.0, 0.0);
         pass.group::<G, CYCLES>((n - start).min(G), point, out, this_pass);
     }
+    let growth = if CYCLES {
+        PASS_GROWTH_CYCLES
+    } else {
+        PASS_GROWTH
+    };
     while !this_pass.index.is_empty() {
-        (pass.from, pass.to) = (
-            pass.to,
-            pass.to
-                .saturating_mul(if CYCLES {
-                    PASS_GROWTH_CYCLES
-                } else {
-                    PASS_GROWTH
-                })
-                .min(max_iter),
-        );
+        (pass.from, pass.to) = (pass.to, pass.to.saturating_mul(growth).min(max_iter));
         next_pass.clear();
         let alive = &*this_pass;
         for start in (0..alive.index.len()).step_by(G) {
