@@ -228,7 +228,7 @@ fn render_row(kernel: Kernel, params: &Params, i: usize, out: &mut [u32]) -> (u6
     // and the kernel keeps its lanes full only on long runs. The columns left and right of the
     // box come first, whole (copied in and out in one go); then those of the box outside the
     // shapes, each with its column.
-    let (width, (start, end)) = (out.len(), (tested.start, tested.end));
+    let (width, start, end) = (out.len(), tested.start, tested.end);
     let outside = start + (width - end);
     GATHERED.with_borrow_mut(|left| {
         left.xs.clear();
